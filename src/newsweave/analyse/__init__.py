@@ -1,0 +1,126 @@
+"""Analyse articles: sentences, named mentions, dates, events.
+
+``analyse(articles)`` is the stage's one entry point. It runs the spaCy pipeline over each
+article's ``clean_text`` in batches and returns one ``Analysis`` per article, with every span
+mapped back to offsets in ``Article.text``. On top of the model:
+
+- ``entities.py``: mentions typed person | country | city | place | organisation | award | law |
+  event | group | …, titles split off as roles, gazetteer typing (``gazetteer.py``);
+- ``canon.py``: canonical entities (``canonicalise``), within an article here, across a story later;
+- ``dates.py``: DATE spans resolved against the publication time (``Analysis.dates``);
+- ``events.py``: who-did-what-to-whom (``Analysis.events``, ``merge_events`` for a story).
+"""
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator
+
+from ..model import Analysis, Article, DateMention, Mention, Sentence
+from . import dates as dt
+from . import models
+from .canon import canonicalise
+from .entities import find_mentions
+from .events import Context, extract_events, merge_events
+from .gazetteer import gazetteer
+
+__all__ = ["analyse", "analyse_doc", "canonicalise", "merge_events"]
+DATE_LABELS = {"DATE": "date", "TIME": "time"}
+
+
+def analyse(articles: Iterable[Article], batch_size: int = 32, n_process: int = 1) -> Iterator[Analysis]:
+    """One Analysis per article, in input order."""
+    nlp = models.nlp()
+    articles = list(articles)
+    docs = nlp.pipe((a.clean_text or a.text for a in articles), batch_size=batch_size, n_process=n_process)
+    for article, doc in zip(articles, docs):
+        yield analyse_doc(article, doc)
+
+
+def analyse_doc(article: Article, doc) -> Analysis:
+    """Build the Analysis of one article from its spaCy Doc (over ``clean_text``)."""
+    result = Analysis(article=article)
+    for i, sent in enumerate(_sentences(doc)):
+        start, end = article.original_span(sent.start_char, sent.end_char)
+        result.sentences.append(Sentence(article.id, i, start, end, article.text[start:end]))
+    sent_starts = [s.start for s in result.sentences]
+    token_mention: dict[int, Mention] = {}
+    for f in find_mentions(doc):
+        span = doc[f.start:f.end]
+        mention = _mention(article, span.start_char, span.end_char, f.type, sent_starts)
+        mention.canonical, mention.role = f.name, f.role
+        result.mentions.append(mention)
+        token_mention.update((i, mention) for i in range(f.start, f.end))
+    token_date = _dates(article, doc, result, sent_starts)
+    dateline = _dateline_mention(article)
+    if dateline is not None:
+        result.mentions.append(dateline)
+    result.mentions.sort(key=lambda m: m.start)
+    canonicalise([result])
+    result.events = extract_events(Context(doc, result, token_mention, token_date))
+    return result
+
+
+def _dates(article: Article, doc, result: Analysis, sent_starts: list[int]) -> dict[int, DateMention]:
+    """Date, time and duration mentions; resolved DateMentions for the dates."""
+    published = dt.parse_published(article.published)
+    token_date: dict[int, DateMention] = {}
+    for ent in doc.ents:
+        if ent.label_ not in DATE_LABELS:
+            continue
+        kind = DATE_LABELS[ent.label_]
+        if kind == "date":
+            kind = dt.classify(ent.text)
+            if kind == "age":
+                continue
+        mention = _mention(article, ent.start_char, ent.end_char, kind, sent_starts)
+        result.mentions.append(mention)
+        if kind != "date":
+            continue
+        value = dt.resolve(ent.text, published, dt.is_future(ent))
+        dm = DateMention(article.id, mention.start, mention.end, mention.text, value, mention.sentence)
+        result.dates.append(dm)
+        token_date.update((i, dm) for i in range(ent.start, ent.end))
+    return token_date
+
+
+def _dateline_mention(article: Article) -> Mention | None:
+    """The dateline's place ("KARACHI –"), which cleaning cut from ``clean_text``, as a mention."""
+    place = (article.dateline or {}).get("place")
+    if not place or not article.segments:
+        return None
+    head = article.text[:article.segments[0][1]]
+    at = head.lower().find(place.lower())
+    if at < 0:
+        return None
+    hit = gazetteer().lookup(place)
+    kind, name = (hit.type, hit.name) if hit is not None and hit.type != "organisation" else ("place", place)
+    text = article.text[at:at + len(place)]
+    return Mention(article.id, at, at + len(place), text, kind, canonical=name)
+
+
+def _mention(article: Article, cs: int, ce: int, kind: str, sent_starts: list[int]) -> Mention:
+    start, end = article.original_span(cs, ce)
+    return Mention(article.id, start, end, article.text[start:end], kind, sentence=_index(sent_starts, start))
+
+
+def _sentences(doc):
+    """spaCy sentences, also split at line breaks (paragraphs never share a sentence)."""
+    text = doc.text
+    for sent in doc.sents:
+        start = sent.start_char
+        for part in text[sent.start_char:sent.end_char].split("\n"):
+            s = start + (len(part) - len(part.lstrip()))
+            e = start + len(part.rstrip())
+            if e > s:
+                yield _Span(s, e)
+            start += len(part) + 1
+
+
+class _Span:
+    def __init__(self, start: int, end: int):
+        self.start_char, self.end_char = start, end
+
+
+def _index(starts: list[int], offset: int) -> int | None:
+    i = bisect.bisect_right(starts, offset) - 1
+    return i if i >= 0 else None

@@ -1,0 +1,235 @@
+"""`newsweave compare`, `summarize` and the `eval` group (`eval facts`, `eval summary`).
+
+The `eval` group is defined here once; other cli modules add their scorers to it
+(``from .compare import eval_group``).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+
+import click
+
+from ..errors import InputError
+from ..model import Analysis, Article, to_dict
+from .base import echo_error, echo_json, main
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Score newsweave against gold data (facts, summaries, clustering)."""
+
+
+def read_story_articles(path: str) -> tuple[dict[str, list[Article]], list[InputError]]:
+    """Articles of a JSONL file (``id``, ``text``, ``story``; optional ``outlet``, ``url``,
+    ``published``, ``title``) grouped by story, in order of first appearance."""
+    stories: dict[str, list[Article]] = {}
+    errors: list[InputError] = []
+    fh = sys.stdin if path == "-" else open(path, encoding="utf-8")
+    try:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                d = json.loads(line)
+                if not isinstance(d, dict):
+                    raise ValueError("not a JSON object")
+                missing = [k for k in ("id", "text", "story") if d.get(k) is None]
+                if missing:
+                    raise ValueError(f"missing {', '.join(missing)}")
+                if not isinstance(d["text"], str):
+                    raise ValueError("text is not a string")
+                art = Article(id=str(d["id"]), text=d["text"], title=d.get("title"), outlet=d.get("outlet"),
+                              url=d.get("url"), published=d.get("published"), source=f"{path}:{n}")
+                stories.setdefault(str(d["story"]), []).append(art)
+            except ValueError as e:
+                errors.append(InputError(path, str(e), n))
+    finally:
+        if fh is not sys.stdin:
+            fh.close()
+    return stories, errors
+
+
+def _analysed(stories: dict[str, list[Article]]) -> Iterator[tuple[str, list[Analysis], dict[str, str]]]:
+    """Clean and analyse every story; exact copies within a story count as one source."""
+    from ..analyse import analyse
+    from ..clean import clean_batch
+
+    articles = [a for arts in stories.values() for a in arts]
+    clean_batch(articles)
+    done = {}
+    for an in analyse(articles):
+        done[id(an.article)] = an
+    for story, arts in stories.items():
+        first: dict[str, str] = {}
+        duplicate_of = {}
+        for a in arts:
+            if a.content_hash in first and first[a.content_hash] != a.id:
+                duplicate_of[a.id] = first[a.content_hash]
+            first.setdefault(a.content_hash, a.id)
+        yield story, [done[id(a)] for a in arts], duplicate_of
+
+
+def _open_out(path: str):
+    return sys.stdout if path == "-" else open(path, "w", encoding="utf-8")
+
+
+def _report_errors(errors: list[InputError]) -> None:
+    for err in errors:
+        echo_error(str(err))
+
+
+@main.command("compare")
+@click.argument("input_path", metavar="IN.jsonl", type=click.Path(allow_dash=True))
+@click.option("-o", "--output", default="-", show_default=True, help="Output JSONL (- for stdout).")
+def compare_cmd(input_path: str, output: str) -> None:
+    """Compare each story's articles source by source: one JSON line per fact.
+
+    IN.jsonl lines are articles: id, text, story (optional outlet, url, published). Each output
+    line is {"story", "text", "status", "sources": [{"article", "start", "end", …}], "outlets",
+    "values"}; start/end are offsets into that article's text exactly as given. Exits 1 when
+    any input line could not be read (the rest is still compared).
+
+    \b
+    Example:
+      newsweave compare articles.jsonl -o facts.jsonl
+    """
+    from ..compare import compare_story
+
+    stories, errors = _read(input_path)
+    with _open_out(output) as out:
+        for story, analyses, dups in _analysed(stories):
+            for fact in compare_story(analyses, dups, story_id=story):
+                d = to_dict(fact)
+                out.write(json.dumps({"story": story, "text": d["text"], "status": d["status"],
+                                      "sources": d["sources"], "outlets": d["outlets"], "values": d["values"]},
+                                     ensure_ascii=False) + "\n")
+    _report_errors(errors)
+    if errors:
+        sys.exit(1)
+
+
+@main.command("summarize")
+@click.argument("input_path", metavar="IN.jsonl", type=click.Path(allow_dash=True))
+@click.option("-o", "--output", default="-", show_default=True, help="Output JSONL (- for stdout).")
+@click.option("--max-sentences", default=6, show_default=True, help="Longest summary, in sentences.")
+def summarize_cmd(input_path: str, output: str, max_sentences: int) -> None:
+    """A short cited summary per story: one JSON line per story.
+
+    IN.jsonl as for `compare`. Each output line is {"story", "summary": [{"text", "sources"}]}:
+    every sentence is written by an article it cites (sources: article ids).
+
+    \b
+    Example:
+      newsweave summarize articles.jsonl -o summaries.jsonl
+    """
+    from ..compare import compare_story
+    from ..summarise import summarise
+
+    stories, errors = _read(input_path)
+    with _open_out(output) as out:
+        for story, analyses, dups in _analysed(stories):
+            summary = summarise(compare_story(analyses, dups, story_id=story), analyses, max_sentences=max_sentences)
+            out.write(json.dumps({"story": story, "summary": [{"text": s.text, "sources": s.sources} for s in summary]},
+                                 ensure_ascii=False) + "\n")
+    _report_errors(errors)
+    if errors:
+        sys.exit(1)
+
+
+def _read(path: str) -> tuple[dict[str, list[Article]], list[InputError]]:
+    try:
+        return read_story_articles(path)
+    except OSError as e:
+        raise click.ClickException(f"{path}: {e.strerror or e}") from e
+
+
+def _topics(spec: str | None) -> set[int] | None:
+    """"21-35" or "1,3,5-9" as a set of topic numbers."""
+    if not spec:
+        return None
+    out: set[int] = set()
+    for part in spec.split(","):
+        lo, _, hi = part.partition("-")
+        out.update(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+@eval_group.command("facts")
+@click.argument("gold_path", metavar="GOLD.jsonl", type=click.Path(exists=True, dir_okay=False))
+@click.option("--topics", help="Score only these ECB+ topics, e.g. 21-35 (needs a `topic` field).")
+@click.option("--baseline-threshold", default=None, type=float,
+              help="TF-IDF cosine threshold of the baseline (default: the best on --tune-topics).")
+@click.option("--tune-topics", default="1-20", show_default=True,
+              help="Topics on which the baseline threshold (and --fit) are tuned.")
+@click.option("--threshold", type=float,
+              help="Clustering cut (mean pair probability) to score instead of the shipped one.")
+@click.option("--event-level", is_flag=True,
+              help="Score at the model's event-level cut (every mention of one event grouped) instead of "
+                   "the shipped statement-level one.")
+@click.option("--fit", "fit_path", type=click.Path(dir_okay=False, writable=True),
+              help="Learn the pair model on --tune-topics and write it here (JSON) before scoring.")
+def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | None, tune_topics: str,
+               threshold: float | None, event_level: bool, fit_path: str | None) -> None:
+    """Fact alignment against ECB+-style gold: P/R/F1 of aligned sentence pairs.
+
+    Two annotated sentences of different articles in one story state the same fact when their
+    action mentions share a coreference chain. Prints newsweave's scores beside a TF-IDF
+    sentence-similarity baseline.
+
+    \b
+    Example (tuned on topics 1-20, scored on 21-35):
+      newsweave eval facts ../shared/data/ecbplus/ecbplus-topics-1-35.jsonl --topics 21-35
+    """
+    from ..evaluate import facts as F
+
+    try:
+        gold = F.read_gold(gold_path)
+    except InputError as e:
+        raise click.ClickException(str(e)) from e
+    tune, test = _topics(tune_topics), _topics(topics)
+    tune_gold = [g for g in gold if tune is None or g.topic in tune]
+    test_gold = [g for g in gold if test is None or g.topic in test]
+    if not test_gold:
+        raise click.ClickException("no gold articles in the selected topics")
+    overrides: dict = {}
+    if fit_path:
+        if not tune_gold:
+            raise click.ClickException("no gold articles in --tune-topics to fit on")
+        overrides = F.fit_weights(tune_gold, F.analyse_gold(tune_gold))
+        with open(fit_path, "w", encoding="utf-8") as fh:
+            json.dump(overrides, fh, indent=1, sort_keys=True)
+        click.echo(f"pair model written to {fit_path} (copy it to src/newsweave/data/compare_weights.json "
+                   "to ship it); scoring with it", err=True)
+    if event_level:
+        overrides = {**overrides, **F.event_level(overrides or None)}
+    if threshold is not None:
+        overrides["threshold"] = threshold
+    if baseline_threshold is None:
+        baseline_threshold = F.best_baseline_threshold(tune_gold or gold)
+    result = F.evaluate(test_gold, baseline_threshold=baseline_threshold, overrides=overrides)
+    result["topics"] = topics or "all"
+    echo_json(result)
+
+
+@eval_group.command("summary")
+@click.argument("gold_path", metavar="GOLD.jsonl", type=click.Path(exists=True, dir_okay=False))
+@click.option("--limit", type=int, help="Score only the first N stories.")
+@click.option("--max-sentences", default=6, show_default=True)
+def eval_summary(gold_path: str, limit: int | None, max_sentences: int) -> None:
+    """Summaries against editor-written references: ROUGE-1/2/L F1, beside a lead baseline.
+
+    GOLD.jsonl lines are stories: story, articles [{id, text, …}], reference_summary.
+
+    \b
+    Example:
+      newsweave eval summary ../shared/data/neus-allsides/neus-val.jsonl
+    """
+    from ..evaluate import summary as S
+
+    try:
+        stories = S.read_gold(gold_path)
+    except InputError as e:
+        raise click.ClickException(str(e)) from e
+    echo_json(S.evaluate(stories[:limit] if limit else stories, max_sentences=max_sentences))

@@ -1,0 +1,92 @@
+"""`newsweave serve`: the web pages and the HTTP API over a database."""
+from __future__ import annotations
+
+import socket
+import sys
+
+import click
+
+from ..errors import NewsweaveError
+from .base import db_option, echo_error, main
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for every interface).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+@click.option("--token", envvar="NEWSWEAVE_TOKEN", help="Secret that writes (and private reads) must send as "
+              "'Authorization: Bearer …'. Prefer the NEWSWEAVE_TOKEN environment variable: a flag shows in `ps`.")
+@click.option("--private", is_flag=True, envvar="NEWSWEAVE_PRIVATE", help="Require the token for reads too.")
+@click.option("--max-body-mb", type=click.FloatRange(0.001), default=10, show_default=True, help="Largest request body.")
+@click.option("--max-batch", type=click.IntRange(1), default=1000, show_default=True, help="Most articles in one POST.")
+@click.option("--get", "get_path", metavar="PATH", help="Answer one GET request (e.g. /api/stories) without a server, "
+              "print the body and exit: 0 for status 200, 1 otherwise.")
+def serve(db, host, port, token, private, max_body_mb, max_batch, get_path):
+    """Serve the story pages and the HTTP API.
+
+    Pages: / (stories, search), /stories/ID, /articles/ID, /entities/ID. API under /api (see
+    /openapi.json): GET stories, stories/ID, articles/ID, entities/ID, health; POST articles
+    (needs the token). Articles POSTed while it runs appear in their stories at once.
+
+    \b
+    Examples:
+      newsweave serve --db news.db --port 8000
+      NEWSWEAVE_TOKEN=s3cret newsweave serve --db news.db --host 0.0.0.0
+      curl -H "Authorization: Bearer s3cret" --data-binary @articles.jsonl localhost:8000/api/articles
+      newsweave serve --db news.db --get /api/stories
+    """
+    from ..store import open_store
+    from ..web import Settings, create_app
+
+    if private and not token:
+        raise click.UsageError("--private needs a token: set NEWSWEAVE_TOKEN (or --token)")
+    try:
+        store = open_store(db)
+    except NewsweaveError as e:
+        raise click.ClickException(str(e)) from e
+    settings = Settings(token=token or None, private=private, max_body_bytes=int(max_body_mb * 1024 * 1024),
+                        max_batch=max_batch)
+    app = create_app(store, settings)
+    if get_path:
+        sys.exit(_get(app, get_path, token))
+    _run(app, host, port, bool(token))
+
+
+def _get(app, path: str, token: str | None) -> int:
+    from ..web.local import request
+
+    if not path.startswith("/"):
+        path = "/" + path
+    # The operator running the command may read a private server.
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    status, _headers, body = request(app, path, headers=headers)
+    sys.stdout.buffer.write(body)
+    if body and not body.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
+    sys.stdout.flush()
+    if status != 200:
+        echo_error(f"GET {path}: HTTP {status}")
+    return 0 if status == 200 else 1
+
+
+def _run(app, host: str, port: int, writable: bool) -> None:
+    import uvicorn
+
+    # Bind here so --port 0 can report the port the system chose.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {e.strerror or e}") from e
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    click.echo(f"newsweave serving on http://{shown}:{bound}/ (writes {'need the token' if writable else 'disabled: no token set'})",
+               err=False)
+    sys.stdout.flush()
+    config = uvicorn.Config(app, log_level="info", access_log=True, proxy_headers=False,
+                            timeout_graceful_shutdown=5)
+    uvicorn.Server(config).run(sockets=[sock])

@@ -1,0 +1,218 @@
+"""Story state and the merge decision: how well does an article fit a story?
+
+A story keeps running sums (centroids) of its members' normalised TF-IDF sub-vectors (body, head
+= title or lead sentence, named entities, persons, numbers), the years its members name and its
+time span. ``features`` compares one article with one story; two small logistic models learned on
+development data (``StoryClusterer.fit``) rank the candidate stories and decide whether to join
+the best one.
+"""
+from __future__ import annotations
+
+import heapq
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from .text import DocTerms, DocFreq, dot, weigh
+
+SUBVECTORS = ("body", "head", "ents", "pers", "nums")
+CENTROID_TERMS = 400  # a story centroid keeps at most this many terms per sub-vector
+BODY_TERMS = 100  # an article's body vector keeps its heaviest terms
+SALIENT = {"body": 8, "ents": 4}  # how many top terms say what an article or story is mainly about
+DAY = 86400.0
+
+FEATURES = (
+    "body_cos", "head_cos", "ents_cos", "nums_cos", "body_x_ents",
+    "pers_cos", "pers_both", "year_both", "year_same", "year_gap", "log_size",
+    "doc_top_in_story", "story_top_in_doc", "doc_ent_in_story", "story_ent_in_doc",
+    "has_time", "time_near", "log_days",
+)
+
+
+@dataclass
+class DocVec:
+    """One article's weighted, normalised sub-vectors."""
+
+    id: str
+    vecs: dict[str, dict[str, float]]
+    time: float | None
+    year: int | None = None
+    outlet: str | None = None
+    top: dict[str, list[str]] = field(default_factory=dict)  # salient terms per sub-vector
+
+
+def vectorise(doc: DocTerms, df: DocFreq) -> DocVec:
+    """Weigh an article's counted terms with the current document frequencies."""
+    vecs = {name: weigh(getattr(doc, name), df) for name in SUBVECTORS}
+    body = sorted(vecs["body"].items(), key=lambda kv: -kv[1])
+    if len(body) > BODY_TERMS:  # the heaviest terms carry the match and keep it fast
+        body = body[:BODY_TERMS]
+        norm = math.sqrt(sum(w * w for _, w in body))
+        vecs["body"] = {t: w / norm for t, w in body}
+    top = {"body": [t for t, _ in body[:SALIENT["body"]]], "ents": salient(vecs["ents"], "ents")}
+    return DocVec(doc.id, vecs, doc.time, doc.year, doc.outlet, top)
+
+
+@dataclass
+class Story:
+    """An active story: centroid sums per sub-vector with their squared norms, years, time span."""
+
+    id: str
+    size: int = 0
+    sums: dict[str, dict[str, float]] = field(default_factory=lambda: {n: {} for n in SUBVECTORS})
+    sqnorm: dict[str, float] = field(default_factory=lambda: {n: 0.0 for n in SUBVECTORS})
+    first_time: float | None = None
+    last_time: float | None = None
+    last_seq: int = 0
+    keys: set[str] = field(default_factory=set)
+    years: Counter = field(default_factory=Counter)  # members' latest named years
+    _top: dict[str, list[str]] = field(default_factory=dict)  # cached top terms per sub-vector
+
+    def add(self, doc: DocVec, seq: int) -> None:
+        for name in SUBVECTORS:
+            vec, acc = doc.vecs[name], self.sums[name]
+            # ||c + v||² = ||c||² + 2 c·v + ||v||², so the norm needs no full pass.
+            self.sqnorm[name] += 2 * dot(vec, acc) + sum(w * w for w in vec.values())
+            for t, w in vec.items():
+                acc[t] = acc.get(t, 0.0) + w
+            if len(acc) > CENTROID_TERMS * 1.5:
+                kept = dict(heapq.nlargest(CENTROID_TERMS, acc.items(), key=lambda kv: kv[1]))
+                self.sums[name] = kept
+                self.sqnorm[name] = sum(w * w for w in kept.values())
+        self.size += 1
+        self.last_seq = seq
+        self._top.clear()
+        if doc.year is not None:
+            self.years[doc.year] += 1
+        if doc.time is not None:
+            self.first_time = doc.time if self.first_time is None else min(self.first_time, doc.time)
+            self.last_time = doc.time if self.last_time is None else max(self.last_time, doc.time)
+
+    def cosine(self, name: str, vec: dict[str, float]) -> float:
+        norm = self.sqnorm[name]
+        return dot(vec, self.sums[name]) / math.sqrt(norm) if norm > 1e-12 and vec else 0.0
+
+    def top_terms(self, name: str, k: int) -> list[str]:
+        return [t for t, _ in heapq.nlargest(k, self.sums[name].items(), key=lambda kv: kv[1])]
+
+    def similarity(self, other: Story) -> float:
+        """Cosine of the two stories' body centroids."""
+        norm = math.sqrt(self.sqnorm["body"] * other.sqnorm["body"])
+        return dot(self.sums["body"], other.sums["body"]) / norm if norm > 1e-12 else 0.0
+
+    def salient(self, name: str) -> list[str]:
+        """The story's most weighted terms (cached until it changes)."""
+        top = self._top.get(name)
+        if top is None:
+            top = self._top[name] = self.top_terms(name, SALIENT[name])
+        return top
+
+
+def salient(vec: dict[str, float], name: str) -> list[str]:
+    k = SALIENT[name]
+    items = heapq.nlargest(k, vec.items(), key=lambda kv: kv[1]) if len(vec) > k else vec.items()
+    return [t for t, _ in items]
+
+
+def coverage(terms: list[str], other: dict[str, float]) -> float:
+    """Share of ``terms`` that ``other`` contains (0 when there are none)."""
+    return sum(1 for t in terms if t in other) / len(terms) if terms else 0.0
+
+
+def features(doc: DocVec, story: Story) -> list[float]:
+    """The merge features of ``doc`` against ``story`` (names in FEATURES)."""
+    body = story.cosine("body", doc.vecs["body"])
+    head = story.cosine("head", doc.vecs["head"])
+    ents = story.cosine("ents", doc.vecs["ents"])
+    nums = story.cosine("nums", doc.vecs["nums"])
+    pers = story.cosine("pers", doc.vecs["pers"])
+    pers_both = float(bool(doc.vecs["pers"]) and story.sqnorm["pers"] > 1e-12)
+    year_both = year_same = year_gap = 0.0
+    if doc.year is not None and story.years:
+        year_both = 1.0
+        year_same = story.years[doc.year] / sum(story.years.values())
+        year_gap = math.log1p(min(abs(doc.year - y) for y in story.years))
+    has_time = doc.time is not None and story.last_time is not None
+    if has_time:
+        # Distance to the story's time span (0 inside it), in days.
+        gap = max(0.0, story.first_time - doc.time, doc.time - story.last_time) / DAY
+        time_near, log_days = math.exp(-gap), math.log1p(gap)
+    else:
+        time_near = log_days = 0.0
+    return [body, head, ents, nums, body * ents, pers, pers_both,
+            year_both, year_same, year_gap, math.log(story.size),
+            coverage(doc.top["body"], story.sums["body"]),
+            coverage(story.salient("body"), doc.vecs["body"]),
+            coverage(doc.top["ents"], story.sums["ents"]),
+            coverage(story.salient("ents"), doc.vecs["ents"]),
+            float(has_time), time_near, log_days]
+
+
+JOIN_EXTRA = ("rank_score", "rank_margin", "rival_sim")
+MARGIN_CAP = 10.0
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+@dataclass
+class MergeModel:
+    """Two logistic models, as in Miranda et al. 2018: a ranker scores each candidate story; a join
+    model decides whether the article belongs to the best one, from that story's features plus
+    the best score and its margin over the runner-up (how clearly it wins)."""
+
+    rank_coef: list[float]
+    rank_intercept: float
+    join_coef: list[float]
+    join_intercept: float
+    threshold: float
+    features: tuple[str, ...] = FEATURES
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def rank(self, x: list[float]) -> float:
+        return self.rank_intercept + sum(c * v for c, v in zip(self.rank_coef, x))
+
+    def join_features(self, x: list[float], best: float, runner_up: float | None, rival_sim: float) -> list[float]:
+        # Without a runner-up the margin is taken over an empty story (all features zero).
+        floor = self.rank_intercept if runner_up is None else runner_up
+        return [*x, best, min(MARGIN_CAP, best - floor), rival_sim]
+
+    def join_probability(self, z: list[float]) -> float:
+        return _sigmoid(self.join_intercept + sum(c * v for c, v in zip(self.join_coef, z)))
+
+    def choose(self, candidates: list[list[float]], stories: list[Story]) -> tuple[int, list[float] | None]:
+        """Index of the best candidate and its join features (-1, None when there is none)."""
+        if not candidates:
+            return -1, None
+        scores = [self.rank(x) for x in candidates]
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])
+        best = order[0]
+        runner_up = scores[order[1]] if len(order) > 1 else None
+        # Two top candidates alike are likely halves of one story, not two events.
+        rival = stories[best].similarity(stories[order[1]]) if len(order) > 1 else 0.0
+        return best, self.join_features(candidates[best], scores[best], runner_up, rival)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"features": list(self.features), "rank_coef": self.rank_coef,
+                "rank_intercept": self.rank_intercept, "join_features": list(self.features + JOIN_EXTRA),
+                "join_coef": self.join_coef, "join_intercept": self.join_intercept,
+                "threshold": self.threshold, "info": self.info}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MergeModel:
+        names = tuple(data["features"])
+        if names != FEATURES:
+            raise ValueError(f"merge model features {names} do not match this version's {FEATURES}")
+        return cls([float(c) for c in data["rank_coef"]], float(data["rank_intercept"]),
+                   [float(c) for c in data["join_coef"]], float(data["join_intercept"]),
+                   float(data["threshold"]), names, data.get("info", {}))
+
+
+def load_model() -> MergeModel:
+    """The merge model shipped with newsweave (learned on ECB+ development topics)."""
+    raw = resources.files("newsweave").joinpath("data", "cluster_model.json").read_text("utf-8")
+    return MergeModel.from_json(json.loads(raw))

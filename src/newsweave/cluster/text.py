@@ -1,0 +1,211 @@
+"""Text features shared by story clustering and duplicate detection.
+
+Tokens are lower-cased, URL-free and lightly stemmed. Document frequencies live in a fixed-size
+hashed table (flat memory however long the stream), seeded from shipped background counts and
+updated online, so IDF works for a stream that starts from zero.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+import zlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from ..model import Analysis
+
+URL = re.compile(r"(?:https?://|www\.)\S+|\b\S+\.(?:com|org|net|html?|php|aspx?)\S*", re.IGNORECASE)
+TOKEN = re.compile(r"[^\W_]+(?:[.,'][^\W_]+)*")
+DIGIT = re.compile(r"\d")
+# Function words only: content words ("fire", "bill") carry news and stay.
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had has
+have having he her here hers herself him himself his how i if in into is it its itself just me more
+most my myself no nor not now of off on once only or other our ours ourselves out over own same she
+should so some such than that the their theirs them themselves then there these they this those
+through to too under until up very was we were what when where which while who whom why will with
+would you your yours yourself yourselves said says say told according also would could us one two
+mr mrs ms new like last year years time just get got per via s t re ll ve d m
+""".split())
+NAMED_TYPES = frozenset({"person", "place", "country", "city", "organisation", "organization", "group",
+                         "event", "product", "work", "law", "award", "other", "region", "facility"})
+DF_BUCKETS = 1 << 20
+HEAD_TOKENS = 40  # a title, or the article's first real sentence, cut to this many tokens
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A light suffix stripper: plurals and the commonest verb endings (checks / checked → check)."""
+    if len(word) <= 3 or DIGIT.search(word):
+        return word
+    for suffix, repl, min_len in (("ies", "y", 5), ("sses", "ss", 6), ("ness", "", 7), ("ing", "", 6),
+                                  ("edly", "", 7), ("ed", "", 5), ("es", "e", 5), ("s", "", 4)):
+        if word.endswith(suffix) and len(word) >= min_len:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            return word[: len(word) - len(suffix)] + repl
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens without URLs (an address says where a copy lives, not what happened)."""
+    text = text.lower()
+    if "http" in text or "www." in text or ".htm" in text or ".com" in text or ".org" in text or ".net" in text:
+        text = URL.sub(" ", text)
+    return TOKEN.findall(text)
+
+
+_TERMS: dict[str, str] = {}  # token -> term; a plain dict is the fastest cache, cleared when large
+TERM_CACHE = 300_000
+
+
+def _term(token: str) -> str:
+    """The term for a token, "" for a function word."""
+    term = _TERMS.get(token)
+    if term is None:
+        if DIGIT.search(token):
+            term = token
+        else:
+            term = stem(token) if token not in STOPWORDS and len(token) > 1 else ""
+        if len(_TERMS) >= TERM_CACHE:
+            _TERMS.clear()
+        _TERMS[token] = term
+    return term
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content terms (function words dropped)."""
+    cache = _TERMS
+    return [t for t in (cache[k] if k in cache else _term(k) for k in tokens(text)) if t]
+
+
+_BUCKETS: dict[str, int] = {}
+
+
+def bucket(term: str) -> int:
+    """The term's slot in the hashed frequency table (CRC32: the same in every run)."""
+    b = _BUCKETS.get(term)
+    if b is None:
+        if len(_BUCKETS) >= TERM_CACHE:
+            _BUCKETS.clear()
+        b = _BUCKETS[term] = zlib.crc32(term.encode("utf-8")) & (DF_BUCKETS - 1)
+    return b
+
+
+class DocFreq:
+    """Hashed document frequencies: shipped background counts plus the stream seen so far."""
+
+    def __init__(self, background: dict[str, Any] | None = None):
+        self.counts = [0] * DF_BUCKETS
+        self.n_docs = 0
+        if background:
+            self.n_docs = int(background["n_docs"])
+            for term, df in background["df"].items():
+                self.counts[bucket(term)] += int(df)
+
+    def add(self, doc_terms: set[str]) -> None:
+        self.n_docs += 1
+        counts, cache = self.counts, _BUCKETS
+        for t in doc_terms:
+            counts[cache[t] if t in cache else bucket(t)] += 1
+
+    def idf(self, term: str) -> float:
+        return math.log((self.n_docs + 1) / (self.counts[bucket(term)] + 1)) + 1.0
+
+    def idfs(self, terms: Iterable[str]) -> dict[str, float]:
+        counts, log_n, cache = self.counts, math.log(self.n_docs + 1) + 1.0, _BUCKETS
+        return {t: log_n - math.log(counts[cache[t] if t in cache else bucket(t)] + 1) for t in terms}
+
+
+def load_background() -> dict[str, Any]:
+    """Background document frequencies shipped with newsweave (general news text)."""
+    raw = resources.files("newsweave").joinpath("data", "cluster_df.json.gz").read_bytes()
+    return json.loads(gzip.decompress(raw))
+
+
+def weigh(counts: Counter[str], df: DocFreq, idfs: dict[str, float] | None = None) -> dict[str, float]:
+    """Sub-linear TF × IDF, L2-normalised."""
+    idf = idfs if idfs is not None else df.idfs(counts)
+    vec = {t: (1.0 + math.log(n)) * idf[t] if n > 1 else idf[t] for t, n in counts.items()}
+    norm = math.sqrt(sum(w * w for w in vec.values()))
+    return {t: w / norm for t, w in vec.items()} if norm > 0 else {}
+
+
+def dot(a: dict[str, float], b: dict[str, float]) -> float:
+    # The key intersection runs in C; shared terms are few for most pairs.
+    return sum([a[t] * b[t] for t in a.keys() & b.keys()])
+
+
+def parse_time(value: str | None) -> float | None:
+    """Seconds since the epoch for an ISO 8601 timestamp (naive ones read as UTC), else None."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.timestamp()
+
+
+@dataclass
+class DocTerms:
+    """The counted terms of one article, before weighting: body, head (title or lead), entities, numbers."""
+
+    id: str
+    body: Counter[str]
+    head: Counter[str]
+    ents: Counter[str]
+    pers: Counter[str]
+    nums: Counter[str]
+    time: float | None
+    year: int | None = None  # the latest year the text names: for an undated report, when it happened
+    outlet: str | None = None
+    all_terms: set[str] = field(default_factory=set)
+
+
+def head_text(analysis: Analysis) -> str:
+    """The title when there is one, else the first sentence that has a few real words."""
+    art = analysis.article
+    if art.title and art.title.strip():
+        return art.title
+    candidates = [s.text for s in analysis.sentences] or art.clean_text.split("\n")[:5]
+    for sent in candidates:
+        if len(TOKEN.findall(sent, 0, 400)) >= 4 and "http" not in sent and "www." not in sent:
+            return sent
+    return ""
+
+
+def doc_terms(analysis: Analysis) -> DocTerms:
+    """Count the terms of an analysed article (title, clean text and named mentions)."""
+    art = analysis.article
+    body_text = art.clean_text or art.text
+    if art.title:
+        body_text = art.title + "\n" + body_text
+    counts = Counter(terms(body_text))
+    nums = Counter({t: n for t, n in counts.items() if t[0].isdigit() or t[-1].isdigit()})
+    body = Counter({t: n for t, n in counts.items() if t not in nums})
+    head = Counter(t for t in terms(head_text(analysis))[:HEAD_TOKENS] if t in body)
+    ents: Counter[str] = Counter()
+    pers: Counter[str] = Counter()
+    for m in analysis.mentions:
+        if m.type in NAMED_TYPES:
+            words = [t for t in map(_term, TOKEN.findall((m.canonical or m.text).lower())) if t]
+            ents.update(words)
+            if m.type == "person":
+                pers.update(words)
+    years = [int(t) for t in nums if len(t) == 4 and t.isdigit() and 1950 <= int(t) <= 2099]
+    time = parse_time(art.published)
+    if time is not None:
+        years.append(datetime.fromtimestamp(time, timezone.utc).year)
+    return DocTerms(art.id, body, head, ents, pers, nums, time, max(years) if years else None, art.outlet,
+                    set(counts))

@@ -1,0 +1,109 @@
+"""Source-by-source fact comparison for one story.
+
+``compare_story(analyses)`` splits every article into claims (sentences, long compound ones into
+clauses), aligns claims that state the same thing across articles into facts, and gives each
+fact a status: ``corroborated`` (two or more independent sources), ``single_source``, or
+``conflicting`` (aligned claims disagree on a number, date, name, place, negation or speaker,
+with the values side by side). Syndicated copies and several feeds of one outlet are one source.
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from ..model import Analysis, Fact, SourceSpan
+from . import values as V
+from .align import cluster, weights
+from .claims import Claim, build_claims, split_clauses
+
+log = logging.getLogger(__name__)
+
+PAIR_FOR_CONFLICT = 0.5  # claims compared for conflicts must match this well on their own
+
+__all__ = ["compare_story", "build_claims", "split_clauses", "facts_with_claims"]
+
+
+def compare_story(analyses: list[Analysis], duplicate_of: dict[str, str] | None = None,
+                  story_id: str | None = None, level: str = "statement") -> list[Fact]:
+    """The facts of one story, most widely reported first.
+
+    ``level="statement"`` (the default) makes each fact one statement, stated at most once per
+    article; ``level="event"`` groups every claim about one event (coarser, as ECB+ reads facts).
+    """
+    return [f for f, _ in facts_with_claims(analyses, duplicate_of, story_id, level)]
+
+
+def facts_with_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None = None,
+                      story_id: str | None = None, level: str = "statement") -> list[tuple[Fact, list[Claim]]]:
+    """Facts paired with the claims they were built from."""
+    w = weights()
+    if level == "event":
+        w = {**w, "threshold": w.get("event_threshold", w["threshold"]),
+             "same_article_score": w.get("event_same_article_score", 0.0)}
+    elif level != "statement":
+        raise ValueError(f"unknown fact level {level!r} (statement or event)")
+    claims = build_claims(analyses, duplicate_of)
+    groups, score, cos = cluster(claims, w)
+    out = [(_fact(claims, g, score, cos, story_id, w["threshold"]), [claims[i] for i in g]) for g in groups]
+    out.sort(key=lambda fc: (-len(fc[0].outlets), min((c.order, c.position, c.clause) for c in fc[1])))
+    log.debug("story %s: %d claims, %d facts", story_id, len(claims), len(out))
+    return out
+
+
+def _fact(claims: list[Claim], group: list[int], score: np.ndarray, cos: np.ndarray,
+          story_id: str | None, threshold: float) -> Fact:
+    members = sorted(group, key=lambda i: (claims[i].order, claims[i].start))
+    canonical = _canonical(members, score, claims)
+    sources = [SourceSpan(claims[i].article, claims[i].start, claims[i].end, claims[i].text, claims[i].outlet)
+               for i in members]
+    outlets: list[str] = []
+    seen: set[str] = set()
+    for i in members:
+        c = claims[i]
+        if c.source not in seen:
+            seen.add(c.source)
+            outlets.append(c.outlet or c.article)
+    values = _disagreements(claims, members, score, cos, threshold)
+    status = "conflicting" if values else "corroborated" if len(outlets) >= 2 else "single_source"
+    return Fact(text=claims[canonical].text, status=status, sources=sources, outlets=outlets,
+                values=values, story=story_id)
+
+
+def _canonical(members: list[int], score: np.ndarray, claims: list[Claim]) -> int:
+    """The claim that matches the others best (ties: the earliest); it gives the fact its wording."""
+    if len(members) == 1:
+        return members[0]
+    sub = score[np.ix_(members, members)]
+    centrality = sub.sum(axis=1)
+    best = max(range(len(members)), key=lambda k: (round(float(centrality[k]), 6), -claims[members[k]].order))
+    return members[best]
+
+
+def _disagreements(claims: list[Claim], members: list[int], score: np.ndarray, cos: np.ndarray,
+                   threshold: float) -> list[dict]:
+    """Values that closely aligned claims of different articles state differently, side by side.
+
+    Only claim pairs that match each other well enough to share a fact on their own are compared:
+    a fact's outlying members may share its event but not the detail that differs.
+
+    Each entry: {"kind", "value", "articles", "outlets", "text"} — one entry per distinct value, so a
+    number conflict reads [{"value": "two-day", …}, {"value": "three-day", …}].
+    """
+    by_value: dict[tuple[str, str], dict] = {}
+    for x in range(len(members)):
+        for y in range(x + 1, len(members)):
+            a, b = claims[members[x]], claims[members[y]]
+            if a.article == b.article or score[a.id, b.id] < max(threshold, PAIR_FOR_CONFLICT):
+                continue
+            for kind, va, vb in V.conflicts(a.values, b.values, float(cos[a.id, b.id])):
+                for value, c in ((va, a), (vb, b)):
+                    entry = by_value.setdefault((kind, value.lower()), {
+                        "kind": kind, "value": value, "articles": [], "outlets": [], "text": []})
+                    if c.article not in entry["articles"]:
+                        entry["articles"].append(c.article)
+                        entry["text"].append(c.text)
+                        name = c.outlet or c.article
+                        if name not in entry["outlets"]:
+                            entry["outlets"].append(name)
+    return list(by_value.values())

@@ -1,0 +1,226 @@
+"""The checkable values of a claim — numbers, dates, negation, polarity, speaker, named things —
+and the disagreements between two aligned claims.
+
+Similarity cannot see a contradiction ("raised rates" and "cut rates" look alike), so conflicts
+are found by comparing these values, never by a score.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from .text import STOP, stem, words
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200,
+}
+SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+         "m": 1e6, "bn": 1e9, "k": 1e3}
+NUMBER = re.compile(
+    r"(?<![\w.:])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d:])|\d+(?:\.\d+)?(?![\d:])|"
+    r"(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b)"
+    r"(?P<pct>\s?%|\s?per\s?cent|\s?percent)?"
+    r"(?:\s*(?P<scale>hundred|thousand|million|billion|trillion|bn|m|k)\b)?"
+    r"(?:\s*-\s*|\s+)?(?P<unit>[A-Za-z]+)?",
+    re.IGNORECASE,
+)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")
+MONTH_ABBR = {m[:3]: m for m in MONTHS} | {"sept": "september"}
+DATE_WORD = re.compile(
+    r"\b(?P<wd>" + "|".join(WEEKDAYS) + r")\b|"
+    r"\b(?P<mon>" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
+    r"(?:\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b)?|"
+    r"\b(?P<year>(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+NEGATION = frozenset({"not", "no", "never", "neither", "nor", "none", "nobody", "nothing",
+                      "cannot", "without", "denied", "denies", "deny", "refused", "refuses"})
+# Pairs of opposite stems: aligned claims that use one each disagree on what happened.
+OPPOSITES = [
+    ("rais", "cut"), ("rais", "lower"), ("increas", "decreas"), ("increas", "cut"), ("rise", "fall"),
+    ("rose", "fell"), ("higher", "lower"), ("gain", "loss"), ("gain", "lost"), ("won", "lost"),
+    ("win", "lose"), ("win", "los"), ("accept", "reject"), ("approv", "reject"), ("confirm", "deny"),
+    ("confirm", "deni"), ("guilty", "innocent"), ("convict", "acquitt"), ("open", "clos"),
+    ("boost", "cut"), ("up", "down"), ("more", "fewer"), ("more", "less"), ("expand", "shrink"),
+    ("support", "oppos"), ("allow", "ban"), ("lift", "impos"), ("arriv", "depart"), ("alive", "dead"),
+    ("survived", "died"), ("increas", "reduc"), ("rais", "reduc"), ("hike", "cut"), ("strengthen", "weaken"),
+]
+OPPOSITE = {}
+for _a, _b in OPPOSITES:
+    OPPOSITE.setdefault(_a, set()).add(_b)
+    OPPOSITE.setdefault(_b, set()).add(_a)
+SAY = re.compile(r"\b(said|says|told|tells|stated|announced|according to|reported|confirmed|claimed)\b",
+                 re.IGNORECASE)
+PLACE_TYPES = {"place", "country", "city", "region", "gpe", "loc"}
+NAME_TYPES = {"person": "person", "organisation": "organisation", "org": "organisation"}
+
+
+@dataclass
+class Values:
+    """What can be checked in one claim; every value keeps the text that stated it."""
+
+    numbers: dict[tuple[str, str], set[float]] = field(default_factory=dict)  # (kind, unit) -> values
+    number_text: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    dates: dict[str, set[str]] = field(default_factory=dict)  # granularity -> values
+    date_text: dict[str, list[str]] = field(default_factory=dict)
+    negated: list[str] = field(default_factory=list)
+    stems: set[str] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)
+    names: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> {key: text}
+    speakers: dict[str, str] = field(default_factory=dict)  # key -> text
+
+
+def _number_value(m: re.Match) -> float | None:
+    raw = m["num"].lower().replace(",", "")
+    try:
+        v = float(NUMBER_WORDS.get(raw, raw))
+    except ValueError:
+        return None
+    if m["scale"]:
+        v *= SCALE[m["scale"].lower()]
+    return v
+
+
+def numbers(text: str) -> tuple[dict, dict]:
+    """Numbers keyed by (kind, unit stem): "five people" -> ("n", "peopl"), "3%" -> ("pct", "")."""
+    vals: dict[tuple[str, str], set[float]] = {}
+    texts: dict[tuple[str, str], list[str]] = {}
+    for m in NUMBER.finditer(text):
+        raw = m["num"]
+        if re.fullmatch(r"(19|20)\d\d", raw):
+            continue  # a year: a date, not a count
+        v = _number_value(m)
+        if v is None:
+            continue
+        if raw.lower() == "one" and not m["unit"]:
+            continue  # "one of them": a pronoun more often than a count
+        unit = m["unit"] or ""
+        if m["pct"]:
+            key = ("pct", "")
+        else:
+            u = unit.lower()
+            if u in MONTHS or u in MONTH_ABBR or u in ENGLISH_STOP_WORDS or u in NUMBER_WORDS:
+                u = ""
+            key = ("n", stem(u) if u else "")
+        vals.setdefault(key, set()).add(v)
+        shown = text[m.start(): m.end("unit") if m["unit"] and key[1] else m.end("scale") if m["scale"] else m.end("pct") if m["pct"] else m.end("num")]
+        texts.setdefault(key, []).append(shown.strip())
+    return vals, texts
+
+
+def dates(text: str, resolved: list[tuple[str, str]] = ()) -> tuple[dict, dict]:
+    """Dates by granularity: weekday, month-day, year, and ISO days resolved by the analyse stage."""
+    vals: dict[str, set[str]] = {}
+    texts: dict[str, list[str]] = {}
+
+    def add(kind: str, value: str, shown: str) -> None:
+        vals.setdefault(kind, set()).add(value)
+        texts.setdefault(kind, []).append(shown)
+
+    for m in DATE_WORD.finditer(text):
+        if m["wd"]:
+            add("weekday", m["wd"].lower(), m.group(0))
+        elif m["mon"]:
+            mon = m["mon"].lower().rstrip(".")
+            mon = MONTH_ABBR.get(mon, mon)
+            if mon == "may" and not m["day"]:
+                continue  # the verb "may"
+            if m["mon"][0].islower():
+                continue  # "march", "sept" as words are rarely months when lower-cased
+            add("monthday" if m["day"] else "month", f"{mon} {int(m['day'])}" if m["day"] else mon, m.group(0))
+        elif m["year"]:
+            add("year", m["year"], m.group(0))
+    for value, shown in resolved:
+        if value and re.match(r"\d{4}-\d\d-\d\d", value):
+            add("day", value[:10], shown)
+    return vals, texts
+
+
+def reporting_verbs(text: str) -> list[tuple[int, int]]:
+    """Spans of the reporting verbs ("said", "told", "according to") of a claim."""
+    return [(m.start(), m.end()) for m in SAY.finditer(text)]
+
+
+def is_speaker(text: str, start: int, end: int, verbs: list[tuple[int, int]]) -> bool:
+    """A name is the speaker when it stands right before a reporting verb ("Ali said") or right
+    after one ("said Ali", "according to Ali"), at most one plain word between."""
+    gap = re.compile(r"\s*(?:\w+\s+)?")
+    return any((end <= vs and gap.fullmatch(text[end:vs])) or (start >= ve and gap.fullmatch(text[ve:start]))
+               for vs, ve in verbs)
+
+
+def name_key(text: str) -> str:
+    """A comparable key for a named thing: its last content word ("President Asif Ali Zardari" -> "zardari")."""
+    toks = [w for w in words(text) if w not in STOP]
+    return toks[-1] if toks else text.lower()
+
+
+def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates: list[tuple[str, str]] = ()) -> Values:
+    """Values of a claim. ``mentions`` are (start, end, type, text) relative to ``text``."""
+    v = Values()
+    v.numbers, v.number_text = numbers(text)
+    v.dates, v.date_text = dates(text, resolved_dates)
+    toks = words(text)
+    v.negated = [t for t in toks if t in NEGATION or t.endswith("n't")]
+    v.stems = {stem(t) for t in toks}
+    v.words = set(toks)
+    verbs = reporting_verbs(text)
+    for s, e, typ, mtext in mentions:
+        typ = typ.lower()
+        kind = "place" if typ in PLACE_TYPES else NAME_TYPES.get(typ)
+        if kind is None:
+            continue
+        v.names.setdefault(kind, {})[name_key(mtext)] = mtext
+        if kind == "person" and is_speaker(text, s, e, verbs):
+            v.speakers[name_key(mtext)] = mtext
+    return v
+
+
+def conflicts(a: Values, b: Values, similarity: float) -> list[tuple[str, str, str]]:
+    """The disagreements between two aligned claims: (kind, value in a, value in b).
+
+    ``similarity`` (0..1) is how alike the claims are otherwise; swapped names and places count
+    only for near-identical claims, since two reports naturally name different people.
+    """
+    out: list[tuple[str, str, str]] = []
+    for key in a.numbers.keys() & b.numbers.keys():
+        if key[1] == "" and key[0] == "n":
+            continue  # bare numbers: no unit to say they count the same thing
+        if not a.numbers[key] & b.numbers[key]:
+            out.append(("number", ", ".join(a.number_text[key]), ", ".join(b.number_text[key])))
+    bare = ("n", "")
+    if not out and similarity >= 0.6 and bare in a.numbers and bare in b.numbers \
+            and not a.numbers[bare] & b.numbers[bare] and len(a.numbers) == len(b.numbers) == 1:
+        out.append(("number", ", ".join(a.number_text[bare]), ", ".join(b.number_text[bare])))
+    for kind in ("day", "monthday", "weekday", "year"):
+        if kind in a.dates and kind in b.dates and not a.dates[kind] & b.dates[kind]:
+            out.append(("date", ", ".join(a.date_text[kind]), ", ".join(b.date_text[kind])))
+            break
+    if bool(a.negated) != bool(b.negated):
+        out.append(("negation", " ".join(a.negated) or "(affirmed)", " ".join(b.negated) or "(affirmed)"))
+    for s in a.stems:
+        for o in OPPOSITE.get(s, ()):
+            if o in b.stems and o not in a.stems and s not in b.stems:
+                out.append(("polarity", s, o))
+    if a.speakers and b.speakers and not a.speakers.keys() & b.speakers.keys() \
+            and not a.speakers.keys() & _all_names(b) and not b.speakers.keys() & _all_names(a):
+        out.append(("speaker", ", ".join(a.speakers.values()), ", ".join(b.speakers.values())))
+    if similarity >= 0.75:
+        for kind in ("person", "place", "organisation"):
+            na, nb = a.names.get(kind, {}), b.names.get(kind, {})
+            only_a, only_b = na.keys() - nb.keys(), nb.keys() - na.keys()
+            if only_a and only_b and not (only_a & _all_names(b)) and not (only_b & _all_names(a)):
+                out.append((kind, ", ".join(na[k] for k in sorted(only_a)), ", ".join(nb[k] for k in sorted(only_b))))
+    return out
+
+
+def _all_names(v: Values) -> set[str]:
+    return {k for d in v.names.values() for k in d} | v.words

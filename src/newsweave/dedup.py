@@ -1,0 +1,148 @@
+"""Near-duplicate detection: exact copies, syndicated wire copies, re-posts, light edits.
+
+Each article's cleaned body (never its title, so a new headline changes nothing) becomes a set of
+word 5-gram shingles; a MinHash signature of that set goes into datasketch's LSH index. A
+candidate from the index is a duplicate when the estimated Jaccard similarity clears
+``threshold``, or when one text is almost wholly contained in the other (an excerpt, a copy with
+a new first paragraph or a tail cut off). The index keeps the last ``max_items`` articles, so
+memory stays flat on a long stream.
+"""
+from __future__ import annotations
+
+import hashlib
+import zlib
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHashLSH
+
+from .cluster.text import tokens
+from .model import Article
+
+log = logging.getLogger(__name__)
+
+SHINGLE = 5
+NUM_PERM = 128
+MAX_HASH = np.uint32((1 << 32) - 1)
+MIN_SHINGLES = 12  # texts shorter than this are duplicates only when exactly equal
+
+
+class Signature:
+    """A MinHash signature as datasketch's LSH index reads it (``hashvalues`` and a length)."""
+
+    __slots__ = ("hashvalues",)
+
+    def __init__(self, hashvalues: np.ndarray):
+        self.hashvalues = hashvalues
+
+    def __len__(self) -> int:
+        return len(self.hashvalues)
+
+
+@dataclass
+class _Entry:
+    signature: np.ndarray
+    n_shingles: int
+    original: str  # the article this one copies, or itself
+    seq: int  # arrival position: among equal matches the earliest wins
+
+
+class DuplicateFinder:
+    """Links each article to the earlier article it copies (``add``), deterministic for a given input.
+
+    threshold: estimated Jaccard similarity of the shingle sets above which two texts are copies.
+    containment: share of the shorter text's shingles found in the longer one above which the
+    shorter is a copy (excerpt, re-post with cuts). max_items: articles kept in the index.
+    """
+
+    def __init__(self, threshold: float = 0.5, containment: float = 0.8, max_items: int = 50_000,
+                 num_perm: int = NUM_PERM, lsh_threshold: float = 0.3):
+        self.threshold = threshold
+        self.containment = containment
+        self.max_items = max_items
+        self.num_perm = num_perm
+        self.lsh_threshold = lsh_threshold
+        rng = np.random.RandomState(1)  # fixed permutations: the same signatures in every run
+        self._a = rng.randint(0, 1 << 31, size=num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        self._b = rng.randint(0, 1 << 32, size=num_perm, dtype=np.uint64).astype(np.uint32)
+        self._lsh = MinHashLSH(threshold=lsh_threshold, num_perm=num_perm)
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()  # oldest first
+        self._exact: OrderedDict[str, str] = OrderedDict()  # normalised-text hash -> article id
+        self._seq = 0
+
+    def add(self, article: Article) -> str | None:
+        """The id of the earlier article ``article`` duplicates, or None; then index ``article``."""
+        if article.id in self._entries:  # the same article again: it copies nobody new
+            original = self._entries[article.id].original
+            return None if original == article.id else original
+        words = tokens(article.clean_text or article.text)
+        key = _exact_key(words)
+        original = self._exact.get(key) if words else None
+        minhash, n = self._minhash(words)
+        if original is None and n >= MIN_SHINGLES:
+            original = self._similar(minhash, n)
+        if original is not None:
+            original = self._entries[original].original if original in self._entries else original
+        self._index(article.id, key, minhash, n, original or article.id, bool(words))
+        return original
+
+    def seed(self, article: Article) -> None:
+        """Index a stored article without checking it (re-loading earlier articles)."""
+        if article.id in self._entries:
+            return
+        words = tokens(article.clean_text or article.text)
+        minhash, n = self._minhash(words)
+        self._index(article.id, _exact_key(words), minhash, n, article.id, bool(words))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    # -- internals -----------------------------------------------------------------------------
+    def _minhash(self, words: list[str]) -> tuple[Signature, int]:
+        """The MinHash signature of the text's word 5-gram set (universal hashing of CRC32s)."""
+        hashes = {zlib.crc32(" ".join(words[i:i + SHINGLE]).encode("utf-8"))
+                  for i in range(max(1, len(words) - SHINGLE + 1))} if words else set()
+        if hashes:
+            hv = np.fromiter(hashes, dtype=np.uint32, count=len(hashes))[:, None]
+            # Random affine bijections of the 32-bit shingle hashes (odd a, mod 2^32), as datasketch's
+            # affine32 scheme; CRC32 already mixes the bits.
+            values = (hv * self._a + self._b).min(axis=0)
+        else:
+            values = np.full(self.num_perm, MAX_HASH, dtype=np.uint32)
+        return Signature(values), len(hashes)
+
+    def _similar(self, minhash: Signature, n: int) -> str | None:
+        best, best_score = None, 0.0
+        found = [(self._entries[k].seq, k) for k in self._lsh.query(minhash) if k in self._entries]
+        for _, cand in sorted(found):  # the index returns a set; arrival order makes it deterministic
+            entry = self._entries[cand]
+            if entry.n_shingles < MIN_SHINGLES:
+                continue
+            j = float(np.mean(entry.signature == minhash.hashvalues))
+            # Containment of the shorter set in the longer one, from J and the two set sizes.
+            small, large = min(n, entry.n_shingles), max(n, entry.n_shingles)
+            contained = j * (small + large) / ((1 + j) * small)
+            score = j if j >= self.threshold else (contained if contained >= self.containment else 0.0)
+            if score > best_score:
+                best, best_score = cand, score
+        return best
+
+    def _index(self, article_id: str, key: str, minhash: Signature, n: int, original: str, has_text: bool) -> None:
+        self._seq += 1
+        self._entries[article_id] = _Entry(minhash.hashvalues.copy(), n, original, self._seq)
+        if n:
+            self._lsh.insert(article_id, minhash, check_duplication=False)
+        if has_text:
+            self._exact.setdefault(key, original)
+        while len(self._entries) > self.max_items:
+            old, entry = self._entries.popitem(last=False)
+            if entry.n_shingles:
+                self._lsh.remove(old)
+        while len(self._exact) > self.max_items:
+            self._exact.popitem(last=False)
+
+
+def _exact_key(words: list[str]) -> str:
+    return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()

@@ -1,0 +1,1 @@
+"""Scorers for clustering, entities, fact alignment and summaries against gold data."""

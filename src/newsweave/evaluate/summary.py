@@ -1,0 +1,119 @@
+"""Score story summaries against editor-written reference summaries (NeuS / AllSides format).
+
+Gold (one story per JSONL line): ``story``, ``articles`` (``id``, ``text``, optional ``title``,
+``outlet``, ``published``) and ``reference_summary``. ROUGE-1/2/L F1 over unstemmed lower-cased
+word tokens (ROUGE-L on the longest common subsequence of the whole summary), beside a lead
+baseline: the first sentence of every article.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ..errors import InputError
+from ..model import Analysis, Article
+
+TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def tokens(text: str) -> list[str]:
+    """ROUGE tokens: lower-cased runs of letters and digits (no stemming, no stopword removal)."""
+    return TOKEN.findall(text.lower())
+
+
+def _f1(overlap: int, n_pred: int, n_ref: int) -> float:
+    if not overlap or not n_pred or not n_ref:
+        return 0.0
+    p, r = overlap / n_pred, overlap / n_ref
+    return 2 * p * r / (p + r)
+
+
+def rouge_n(pred: list[str], ref: list[str], n: int) -> float:
+    grams = lambda t: Counter(tuple(t[i:i + n]) for i in range(len(t) - n + 1))  # noqa: E731
+    gp, gr = grams(pred), grams(ref)
+    return _f1(sum((gp & gr).values()), sum(gp.values()), sum(gr.values()))
+
+
+def lcs(a: list[str], b: list[str]) -> int:
+    """Length of the longest common subsequence (two-row dynamic programme)."""
+    if not a or not b:
+        return 0
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0]
+        for j, y in enumerate(b, 1):
+            cur.append(prev[j - 1] + 1 if x == y else max(prev[j], cur[j - 1]))
+        prev = cur
+    return prev[-1]
+
+
+def rouge(pred: str, ref: str) -> dict[str, float]:
+    """ROUGE-1, -2 and -L F1 of one summary against one reference."""
+    p, r = tokens(pred), tokens(ref)
+    return {"rouge1": rouge_n(p, r, 1), "rouge2": rouge_n(p, r, 2), "rougeL": _f1(lcs(p, r), len(p), len(r))}
+
+
+@dataclass
+class GoldStory:
+    id: str
+    articles: list[Article]
+    reference: str
+
+
+def read_gold(path: str) -> list[GoldStory]:
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                d = json.loads(line)
+                arts = [Article(id=str(a["id"]), text=a["text"], title=a.get("title"), outlet=a.get("outlet"),
+                                published=a.get("published")) for a in d["articles"]]
+                out.append(GoldStory(str(d["story"]), arts, d["reference_summary"]))
+            except (ValueError, KeyError, TypeError) as e:
+                raise InputError(path, f"not a gold story ({e})", n) from e
+    return out
+
+
+def lead_summary(analyses: list[Analysis]) -> str:
+    """The baseline: the first sentence of every article."""
+    return " ".join(an.sentences[0].text for an in analyses if an.sentences)
+
+
+def mean(rows: list[dict[str, float]]) -> dict[str, float]:
+    keys = rows[0].keys() if rows else []
+    return {k: round(sum(r[k] for r in rows) / len(rows), 4) for k in keys}
+
+
+def evaluate(stories: list[GoldStory], analyses: dict[str, list[Analysis]] | None = None,
+             max_sentences: int = 6) -> dict:
+    """Mean ROUGE of newsweave's summaries and of the lead baseline, and the citation checks."""
+    from ..clean import clean_batch
+    from ..compare import compare_story
+    from ..summarise import summarise, supported
+
+    if analyses is None:
+        from ..analyse import analyse
+
+        arts = [a for s in stories for a in s.articles]
+        clean_batch(arts)
+        done = {an.article.id: an for an in analyse(arts)}
+        analyses = {s.id: [done[a.id] for a in s.articles] for s in stories}
+    ours, lead = [], []
+    sentences = cited = backed = words = 0
+    for s in stories:
+        ans = analyses[s.id]
+        summary = summarise(compare_story(ans, story_id=s.id), ans, max_sentences=max_sentences)
+        sentences += len(summary)
+        cited += sum(1 for x in summary if x.sources)
+        backed += sum(1 for x in summary if supported(x, ans))
+        text = " ".join(x.text for x in summary)
+        words += len(tokens(text))
+        ours.append(rouge(text, s.reference))
+        lead.append(rouge(lead_summary(ans), s.reference))
+    return {"stories": len(stories), "newsweave": mean(ours), "lead_baseline": mean(lead),
+            "summary_sentences": sentences, "cited": cited, "supported": backed,
+            "mean_words": round(words / max(1, len(stories)), 1)}

@@ -1,0 +1,196 @@
+"""Wire the stages: read → clean → dedup → analyse → cluster → compare → summarise → store.
+
+``Pipeline(store).ingest(items)`` takes articles (or the InputErrors a reader yielded for bad input),
+processes them in batches and writes each batch, with every story it touched, in one transaction.
+Articles already stored (same id) are skipped, so ingesting the same input twice changes nothing.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .analyse import analyse
+from .analyse.entities import canonicalise
+from .analyse.events import merge_events
+from .clean import clean_batch
+from .cluster import StoryClusterer
+from .compare import compare_story
+from .dedup import DuplicateFinder
+from .errors import InputError
+from .model import Analysis, Article
+from .summarise import summarise
+
+log = logging.getLogger(__name__)
+
+# How many stored articles re-load into the clusterer and duplicate finder at start.
+RECENT_ARTICLES = 5000
+
+
+@dataclass
+class Report:
+    """What one ingest did."""
+
+    read: int = 0
+    added: int = 0
+    already_stored: int = 0
+    duplicates: int = 0
+    errors: list[InputError] = field(default_factory=list)
+    stories: list[str] = field(default_factory=list)  # stories created or updated, in order
+    article_ids: list[str] = field(default_factory=list)  # every article read, stored before or not
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["errors"] = [str(e) for e in self.errors]
+        return d
+
+
+def publication_order(articles: list[Article]) -> list[Article]:
+    """Articles by publication time; those without one keep their input position among equals."""
+    if not any(a.published for a in articles):
+        return articles
+    # Undated articles inherit the time of the article before them, so the stream order holds.
+    keyed, last = [], ""
+    for i, a in enumerate(articles):
+        last = a.published or last
+        keyed.append((last, i, a))
+    return [a for _, _, a in sorted(keyed, key=lambda t: (t[0], t[1]))]
+
+
+def independent_sources(members: list[tuple[Analysis, str | None]]) -> list[str]:
+    """Distinct outlets among articles that are not copies of another; unnamed outlets count per article."""
+    seen: list[str] = []
+    for an, dup in members:
+        if dup:
+            continue
+        name = an.article.outlet or f"(unnamed {an.article.id})"
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+def story_title(analyses: list[Analysis]) -> str:
+    """The earliest non-empty article title, else the first sentence of the first article."""
+    for an in analyses:
+        if an.article.title:
+            return an.article.title.strip()
+    for an in analyses:
+        if an.sentences:
+            text = " ".join(an.sentences[0].text.split())
+            return text if len(text) <= 140 else text[:137].rsplit(" ", 1)[0] + "…"
+    return "(untitled story)"
+
+
+def build_story(story_id: str, members: list[tuple[Analysis, str | None]]) -> tuple[dict[str, Any], list[dict]]:
+    """The story JSON (facts, summary, entities, events) and its entity rows."""
+    analyses = [an for an, _ in members]
+    duplicate_of = {an.article.id: dup for an, dup in members if dup}
+    facts = compare_story(analyses, duplicate_of, story_id=story_id)
+    summary = summarise(facts, analyses)
+    entities = canonicalise(analyses)
+    events = merge_events(analyses)
+    outlets = []
+    for an in analyses:
+        if an.article.outlet and an.article.outlet not in outlets:
+            outlets.append(an.article.outlet)
+    published = sorted(an.article.published for an in analyses if an.article.published)
+    counts = Counter(f.status for f in facts)
+    articles = []
+    for an, dup in members:
+        brief = an.article.brief()
+        brief["duplicate_of"] = dup
+        articles.append(brief)
+    story = {
+        "id": story_id,
+        "title": story_title(analyses),
+        "articles": articles,
+        "outlets": outlets,
+        "independent_sources": len(independent_sources(members)),
+        "first_seen": published[0] if published else None,
+        "last_seen": published[-1] if published else None,
+        "counts": {k: counts.get(k, 0) for k in ("corroborated", "single_source", "conflicting")},
+        "facts": [asdict(f) for f in facts],
+        "summary": [asdict(s) for s in summary],
+        "entities": [asdict(e) for e in entities],
+        "events": [asdict(e) for e in events],
+    }
+    return story, story["entities"]
+
+
+class Pipeline:
+    """Processes batches of articles into stories stored in ``store``."""
+
+    def __init__(self, store, batch_size: int = 256, n_process: int = 1, progress=None):
+        self.store = store
+        self.batch_size = batch_size
+        self.n_process = n_process
+        self.progress = progress  # a tqdm-like object with .update(n), or None
+        self.dedup = DuplicateFinder()
+        self.clusterer = StoryClusterer()
+        self._seed()
+
+    def _seed(self) -> None:
+        """Re-load recent stored articles so new ones join existing stories and duplicates."""
+        by_story: dict[str, list[Analysis]] = defaultdict(list)
+        for an, story_id, _dup in self.store.recent_analyses(RECENT_ARTICLES):
+            self.dedup.seed(an.article)
+            if story_id:
+                by_story[story_id].append(an)
+        for story_id, analyses in by_story.items():
+            self.clusterer.seed(story_id, analyses)
+
+    def ingest(self, items: Iterable[Article | InputError]) -> Report:
+        report = Report()
+        batch: list[Article] = []
+        for item in items:
+            if isinstance(item, InputError):
+                log.error("%s", item)
+                report.errors.append(item)
+                continue
+            report.read += 1
+            report.article_ids.append(item.id)
+            batch.append(item)
+            if len(batch) >= self.batch_size:
+                self._process(batch, report)
+                batch = []
+        if batch:
+            self._process(batch, report)
+        return report
+
+    def _process(self, batch: list[Article], report: Report) -> None:
+        # Within a batch, one copy per id; ids already stored are skipped (idempotent re-ingest).
+        unique: dict[str, Article] = {}
+        for a in batch:
+            unique.setdefault(a.id, a)
+        stored = self.store.existing_ids(unique)
+        report.already_stored += len(batch) - len(unique) + len(stored)
+        fresh = [a for a in unique.values() if a.id not in stored]
+        if self.progress is not None:
+            self.progress.update(len(batch) - len(fresh))
+        if not fresh:
+            return
+        fresh = publication_order(clean_batch(fresh))
+        analyses = list(analyse(fresh, n_process=self.n_process))
+        rows, touched = [], []
+        for an in analyses:
+            dup = self.dedup.add(an.article)
+            story_id = self.clusterer.assign(an)
+            rows.append((an, story_id, dup))
+            if dup:
+                report.duplicates += 1
+            if story_id not in touched:
+                touched.append(story_id)
+        with self.store.transaction() as tx:
+            self.store.insert_articles(tx, rows)
+            for story_id in touched:
+                members = self.store.load_analyses(story_id)  # same connection: sees this batch
+                story, entities = build_story(story_id, members)
+                self.store.save_story(tx, story, entities)
+        report.added += len(rows)
+        for s in touched:
+            if s not in report.stories:
+                report.stories.append(s)
+        if self.progress is not None:
+            self.progress.update(len(fresh))

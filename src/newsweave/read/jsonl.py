@@ -1,0 +1,188 @@
+"""JSONL (one article object a line, streamed) and JSON (an array of such objects, or one object)."""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from ..errors import InputError
+from ..model import Article, content_id
+from . import limits
+from .base import decode_utf8, normalise_date, read_capped, scrub_json
+from .html import article_from_html
+
+log = logging.getLogger(__name__)
+
+# Field -> the names it may also go by (first one present wins). Everything else goes to extra.
+FIELDS = {
+    "text": ("text", "body", "content"),
+    "html": ("html",),
+    "title": ("title", "headline"),
+    "outlet": ("outlet", "publisher", "site_name"),
+    "url": ("url", "link"),
+    "published": ("published", "published_at", "date", "pubDate"),
+    "language": ("language", "lang"),
+}
+KNOWN = {"id"} | {name for names in FIELDS.values() for name in names}
+SKIP_CHUNK = 1024 * 1024
+
+
+def read_jsonl(stream: BinaryIO, path: str, outlet: str | None, size: int | None) -> Iterator[Article | InputError]:
+    """One article per line; a bad line is one InputError (with its line number) and the next
+    line is read as usual. Lines over MAX_LINE_BYTES are refused without being held in memory."""
+    errors = 0
+    for number, raw in _lines(stream):
+        if raw is None:
+            item: Article | InputError = InputError(path, f"line too long (over the {limits.mb(limits.MAX_LINE_BYTES)} MB limit for one JSONL line)", number)
+        else:
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            try:
+                obj = _parse_line(raw, path, number)
+                item = article_from_record(obj, path, f"{path}:{number}", outlet, line=number)
+            except InputError as e:
+                item = e
+        if isinstance(item, InputError):
+            errors += 1
+            if errors > limits.MAX_ERRORS_PER_FILE:
+                yield InputError(path, f"more than {limits.MAX_ERRORS_PER_FILE} bad lines; stopped reading at this line (is it JSONL?)", number)
+                return
+        yield item
+
+
+def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) for each line; bytes is None for a line over the limit (skipped)."""
+    limit = limits.MAX_LINE_BYTES
+    number = 0
+    while True:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while True:  # skip the rest of the over-long line in bounded chunks
+                rest = stream.readline(SKIP_CHUNK)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield number, None
+        else:
+            yield number, raw
+
+
+def _parse_line(raw: bytes, path: str, number: int) -> dict[str, Any]:
+    text = decode_utf8(raw.rstrip(b"\r\n"), path, number)
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as e:
+        msg = e.msg[:-3] if e.msg.endswith(" at") else e.msg  # "Invalid control character at"
+        raise InputError(path, f"malformed JSON: {msg} at column {e.colno}", number) from None
+    except (ValueError, RecursionError) as e:
+        raise InputError(path, _unreadable_json(e), number) from None
+    if not isinstance(obj, dict):
+        raise InputError(path, f"expected a JSON object, got {_json_type(obj)}", number)
+    return obj
+
+
+def read_json(stream: BinaryIO, path: str, outlet: str | None, size: int | None) -> Iterator[Article | InputError]:
+    """A JSON array of article objects, an object with an "articles" array, or one object.
+    Several objects one per line (JSONL named .json) are read as JSONL."""
+    data = read_capped(stream, path, size, limits.MAX_JSON_BYTES, "JSON file")
+    text = decode_utf8(data, path)
+    if not text.strip():
+        raise InputError(path, "empty file")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        if e.msg == "Extra data" and text.lstrip().startswith("{"):
+            import io
+
+            yield from read_jsonl(io.BytesIO(data), path, outlet, size)
+            return
+        raise InputError(path, f"malformed JSON: {e.msg}", e.lineno) from None
+    except (ValueError, RecursionError) as e:
+        raise InputError(path, _unreadable_json(e)) from None
+    if isinstance(doc, dict) and isinstance(doc.get("articles"), list):
+        doc = doc["articles"]
+    if isinstance(doc, dict):
+        yield article_from_record(doc, path, path, outlet)
+        return
+    if not isinstance(doc, list):
+        raise InputError(path, f"expected a JSON array of article objects, got {_json_type(doc)}")
+    for i, obj in enumerate(doc, 1):
+        try:
+            if not isinstance(obj, dict):
+                raise InputError(path, f"item {i}: expected a JSON object, got {_json_type(obj)}")
+            yield article_from_record(obj, path, f"{path}#{i}", outlet, item=i)
+        except InputError as e:
+            yield e
+
+
+def article_from_record(obj: dict[str, Any], path: str, source: str, outlet: str | None = None,
+                        line: int | None = None, item: int | None = None) -> Article:
+    """An Article from one JSON object: ``id``, ``text`` or ``html``, optional ``title``, ``outlet``,
+    ``url``, ``published``, ``language``; unknown fields are kept in ``extra`` as given, except
+    that NUL characters are dropped and lone surrogates replaced (see ``scrub``).
+    Raises InputError (naming ``path`` and ``line``) when there is no usable text."""
+    where = f"item {item}: " if item is not None else ""
+    try:
+        obj = scrub_json(obj, limits.MAX_JSON_DEPTH)
+    except ValueError:
+        raise InputError(path, f"{where}nested too deeply (over {limits.MAX_JSON_DEPTH} levels of arrays and objects)", line) from None
+    got = {name: _first(obj, names) for name, names in FIELDS.items()}
+    for name in ("text", "html", "title", "outlet", "url", "language"):
+        value = got[name]
+        if value is not None and not isinstance(value, str):
+            raise InputError(path, f"{where}field {name!r} must be a string, got {_json_type(value)}", line)
+    extra = {k: v for k, v in obj.items() if k not in KNOWN}
+    published = normalise_date(got["published"])
+    if got["published"] not in (None, "") and published is None:
+        log.warning("%s: unreadable published date %r kept in extra", source, got["published"])
+        extra["published_raw"] = got["published"]
+    text, html = got["text"], got["html"]
+    if text is not None and text.strip():
+        article = Article(id="", text=text, title=got["title"], outlet=got["outlet"], url=got["url"],
+                          published=published, language=got["language"], source=source, extra=extra)
+    elif html is not None and html.strip():
+        if len(html.encode("utf-8", "replace")) > limits.MAX_ARTICLE_BYTES:
+            raise InputError(path, f"{where}field 'html' too large (over the {limits.mb(limits.MAX_ARTICLE_BYTES)} MB limit)", line)
+        article = article_from_html(html, path, source, url=got["url"], published=published, line=line)
+        article.extra.update(extra)
+        for name in ("title", "outlet", "url", "language"):  # the record's own fields win over the page's
+            if got[name]:
+                setattr(article, name, got[name])
+        article.published = published or article.published
+    else:
+        raise InputError(path, f"{where}no article text: needs a non-empty \"text\" or \"html\" field", line)
+    article.outlet = article.outlet or outlet
+    article.id = _record_id(obj.get("id"), article.text)
+    return article
+
+
+def _record_id(value: Any, text: str) -> str:
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+        return str(value).strip()
+    return content_id(text)
+
+
+def _first(obj: dict[str, Any], names: tuple[str, ...]) -> Any:
+    for name in names:
+        if obj.get(name) is not None:
+            return obj[name]
+    return None
+
+
+def _unreadable_json(e: Exception) -> str:
+    """The message for JSON that json.loads refuses other than as malformed syntax."""
+    if isinstance(e, RecursionError):
+        return "malformed JSON: nested too deeply"
+    if "digits" in str(e):  # Python's guard against quadratic int parsing
+        return "malformed JSON: a number too long (over 4300 digits)"
+    return f"malformed JSON: {e}"
+
+
+def _json_type(v: Any) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(v), "a number")

@@ -1,0 +1,71 @@
+"""Render stories for people: plain text and Markdown (JSON is the story dict itself)."""
+from __future__ import annotations
+
+from typing import Any
+
+
+def _cite(ids: list[str], numbers: dict[str, int]) -> str:
+    return "".join(f"[{numbers[i]}]" for i in ids if i in numbers)
+
+
+def story_text(story: dict[str, Any], markdown: bool = False) -> str:
+    numbers = {a["id"]: n for n, a in enumerate(story["articles"], 1)}
+    h1, h2, bullet = ("# ", "## ", "- ") if markdown else ("", "", "  - ")
+    c = story.get("counts", {})
+    lines = [
+        f"{h1}{story['title']}",
+        f"story {story['id']} · {len(story['articles'])} articles · {story.get('independent_sources', 0)} independent sources"
+        f" · {c.get('corroborated', 0)} corroborated / {c.get('single_source', 0)} single-source / "
+        f"{c.get('conflicting', 0)} conflicting facts",
+        "",
+        f"{h2}Articles",
+    ]
+    for a in story["articles"]:
+        dup = f" (copy of [{numbers.get(a['duplicate_of'], '?')}])" if a.get("duplicate_of") else ""
+        place = (a.get("dateline") or {}).get("place")
+        meta = ", ".join(x for x in (a.get("outlet"), place, a.get("published"), a.get("url")) if x)
+        lines.append(f"{bullet}[{numbers[a['id']]}] {a.get('title') or a['id']}" + (f" — {meta}" if meta else "") + dup)
+    if story.get("summary"):
+        lines += ["", f"{h2}Summary"]
+        for s in story["summary"]:
+            lines.append(f"{bullet}{s['text']} {_cite(s['sources'], numbers)}")
+    for status, heading in (("conflicting", "Conflicting"), ("corroborated", "Corroborated"),
+                            ("single_source", "Single source")):
+        facts = [f for f in story.get("facts", []) if f["status"] == status]
+        if not facts:
+            continue
+        lines += ["", f"{h2}{heading} facts ({len(facts)})"]
+        for f in facts:
+            cites = _cite(list(dict.fromkeys(s["article"] for s in f["sources"])), numbers)
+            lines.append(f"{bullet}{f['text']} {cites}")
+            for v in f.get("values") or []:
+                lines.append(f"    {v}")
+    if story.get("entities"):
+        lines += ["", f"{h2}Actors"]
+        for e in story["entities"][:25]:
+            roles = f" ({'; '.join(e['roles'])})" if e.get("roles") else ""
+            lines.append(f"{bullet}{e['name']} [{e['type']}]{roles}")
+    if story.get("events"):
+        lines += ["", f"{h2}Events"]
+        for e in story["events"][:25]:
+            parts = [e.get("actor") or "?", e["action"], e.get("target") or ""]
+            where = " ".join(x for x in (f"in {e['place']}" if e.get("place") else "", f"on {e['date']}" if e.get("date") else "") if x)
+            lines.append(f"{bullet}{' '.join(p for p in parts if p)} {where}".rstrip())
+    return "\n".join(lines)
+
+
+def story_list_text(stories: list[dict[str, Any]], markdown: bool = False) -> str:
+    if markdown:
+        lines = ["| story | title | articles | sources | corroborated | single | conflicting |", "|---|---|---|---|---|---|---|"]
+        for s in stories:
+            c = s["counts"]
+            lines.append(f"| {s['id']} | {s['title']} | {s['articles'] if isinstance(s['articles'], int) else len(s['articles'])} | "
+                         f"{s['independent_sources']} | {c['corroborated']} | {c['single_source']} | {c['conflicting']} |")
+        return "\n".join(lines)
+    lines = []
+    for s in stories:
+        c = s["counts"]
+        n = s["articles"] if isinstance(s["articles"], int) else len(s["articles"])
+        lines.append(f"{s['id']}  {n} articles, {s['independent_sources']} sources, "
+                     f"{c['corroborated']}/{c['single_source']}/{c['conflicting']} facts  {s['title']}")
+    return "\n".join(lines) or "(no stories)"

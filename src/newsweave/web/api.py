@@ -1,0 +1,147 @@
+"""The JSON API under /api. Reads are sync functions (run in the threadpool, each thread with
+its own database connection); the write hands the pipeline work to a thread as well."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from .ingest import parse_body
+from .security import Problem, presented_token, require_read, require_write, token_matches
+
+ERROR_SCHEMA = {"application/json": {"schema": {
+    "type": "object", "required": ["ok", "error", "status"],
+    "properties": {"ok": {"type": "boolean", "const": False}, "error": {"type": "string"},
+                   "status": {"type": "integer"}, "errors": {"type": "array", "items": {"type": "string"}}}}}}
+ERRORS = {code: {"description": text, "content": ERROR_SCHEMA} for code, text in (
+    (401, "No token sent (private server, or a write)"), (403, "Wrong token, or writes disabled"),
+    (404, "No such item"), (422, "Invalid parameters or body"))}
+router = APIRouter(prefix="/api", responses={k: v for k, v in ERRORS.items() if k in (401, 403, 404, 422)})
+Read = [Depends(require_read)]
+ARTICLE_SCHEMA = {
+    "type": "object", "required": ["text"], "additionalProperties": True,
+    "description": "One article. `text` or `html` is required; unknown fields are kept in the article's extra.",
+    "properties": {name: {"type": "string"} for name in ("id", "text", "html", "title", "outlet", "url", "published")},
+}
+ARTICLE_FIELDS = ("id", "title", "outlet", "url", "published", "dateline", "story_id", "duplicate_of", "text",
+                  "clean_text", "extra", "source", "content_hash", "ingested_at")
+
+
+def store_of(request: Request):
+    return request.app.state.store
+
+
+def time_bound(value: str | None, name: str, end: bool = False) -> str | None:
+    """An ISO date or date-time as the store compares it; a bare date as ``until`` covers its whole day."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        if len(value) == 10:
+            date.fromisoformat(value)
+            # "T99" sorts after every time of that day in the stored ISO strings
+            return value + "T99" if end else value
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise Problem(422, f"{name}: expected an ISO date (2025-02-04) or date-time (2025-02-04T10:00:00Z), "
+                           f"got {value!r}") from None
+    return value
+
+
+def story_query(request: Request, q: str | None, outlet: str | None, entity: str | None, since: str | None,
+                until: str | None, sort: str, limit: int, offset: int) -> dict[str, Any]:
+    """One page of stories and the links to the pages around it (shared by the API and the web page)."""
+    store = store_of(request)
+    rows = store.list_stories(query=q or None, outlet=outlet or None, entity=entity or None,
+                              since=time_bound(since, "since"), until=time_bound(until, "until", end=True),
+                              sort=sort, limit=limit + 1, offset=offset)
+    more = len(rows) > limit
+    return {"stories": rows[:limit], "limit": limit, "offset": offset, "has_more": more,
+            "total_stories": store.story_count()}
+
+
+def _page_url(request: Request, offset: int) -> str:
+    return f"{request.url.path}?{request.url.include_query_params(offset=offset).query}"
+
+
+@router.get("/health", summary="Liveness and database counts")
+def health(request: Request) -> dict[str, Any]:
+    settings = request.app.state.settings
+    store = store_of(request)
+    out: dict[str, Any] = {"ok": True, "status": "ok", "version": request.app.version,
+                           "writes_enabled": bool(settings.token)}
+    if not settings.private or token_matches(presented_token(request), settings.token):
+        out.update(articles=store.article_count(), stories=store.story_count())
+    return out
+
+
+@router.get("/stories", dependencies=Read, summary="List stories")
+def list_stories(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=500, description="Words that must all appear in the title, headlines or actors")] = None,
+    outlet: Annotated[str | None, Query(description="Only stories with an article from this outlet")] = None,
+    entity: Annotated[str | None, Query(description="Only stories mentioning this entity id")] = None,
+    since: Annotated[str | None, Query(description="Only stories with an article published at or after this ISO time")] = None,
+    until: Annotated[str | None, Query(description="Only stories that began at or before this ISO time")] = None,
+    sort: Annotated[Literal["updated", "sources"], Query(description="Last update, or independent sources")] = "updated",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    page = story_query(request, q, outlet, entity, since, until, sort, limit, offset)
+    page["next"] = _page_url(request, offset + limit) if page["has_more"] else None
+    page["previous"] = _page_url(request, max(0, offset - limit)) if offset > 0 else None
+    return page
+
+
+@router.get("/stories/{story_id}", dependencies=Read, summary="One story: articles, facts, summary, entities, events")
+def get_story(request: Request, story_id: str) -> dict[str, Any]:
+    story = store_of(request).get_story(story_id)
+    if story is None:
+        raise Problem(404, f"no story {story_id!r}")
+    return story
+
+
+@router.get("/articles/{article_id:path}", dependencies=Read, summary="One article, with its text")
+def get_article(request: Request, article_id: str) -> dict[str, Any]:
+    row = store_of(request).get_article(article_id)
+    if row is None:
+        raise Problem(404, f"no article {article_id!r}")
+    return article_json(row)
+
+
+def article_json(row: dict[str, Any]) -> dict[str, Any]:
+    out = {k: row.get(k) for k in ARTICLE_FIELDS}
+    for k in ("dateline", "extra"):
+        if isinstance(out[k], str):
+            out[k] = json.loads(out[k])
+    return out
+
+
+@router.get("/entities/{entity_id:path}", dependencies=Read, summary="One entity, with its stories")
+def get_entity(request: Request, entity_id: str) -> dict[str, Any]:
+    entity = store_of(request).get_entity(entity_id)
+    if entity is None:
+        raise Problem(404, f"no entity {entity_id!r}")
+    return entity
+
+
+@router.post("/articles", dependencies=[Depends(require_write)], status_code=201,
+             responses={413: {"description": "Body, article or batch over the limits", "content": ERROR_SCHEMA}},
+             summary="Add articles: one JSON article object, a JSON array of them, or JSONL",
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/json": {"schema": {"oneOf": [ARTICLE_SCHEMA,
+                                                           {"type": "array", "items": ARTICLE_SCHEMA}]}},
+                 "application/x-ndjson": {"schema": {"type": "string", "description": "one article object a line"}}}}})
+async def post_articles(request: Request) -> JSONResponse:
+    settings = request.app.state.settings
+    body = await request.body()
+    # Parsing (JSON, and HTML extraction for "html" fields) is CPU work: keep it off the event loop.
+    articles = await run_in_threadpool(parse_body, body, settings, request.headers.get("content-type", ""))
+    report = await run_in_threadpool(request.app.state.ingester.ingest, articles)
+    stories = [{"id": s, "api": f"/api/stories/{s}", "page": f"/stories/{s}"} for s in report["story_ids"]]
+    return JSONResponse({"ok": True, "report": report, "stories": stories},
+                        status_code=201 if report["added"] else 200)

@@ -1,0 +1,99 @@
+"""Server-rendered pages. Every page works without JavaScript (choosing a fact is a link that
+reloads with ``?fact=``); static/app.js only makes that instant. Each page links its JSON twin."""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from . import present
+from .api import article_json, story_query
+from .security import Problem, require_read
+
+router = APIRouter(dependencies=[Depends(require_read)], include_in_schema=False)
+REF = re.compile(r"^[fe]\d{1,6}$")
+
+
+def render(request: Request, name: str, api: str, **context: Any) -> HTMLResponse:
+    html = request.app.state.templates.get_template(name).render(request=request, api=api, **context)
+    return HTMLResponse(html, headers={"Link": f'<{api}>; rel="alternate"; type="application/json"'})
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=500)] = None,
+    outlet: str | None = None,
+    entity: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    sort: Literal["updated", "sources"] = "updated",
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> HTMLResponse:
+    size = request.app.state.settings.page_size
+    page = story_query(request, q, outlet, entity, since, until, sort, size, offset)
+    filters = {k: v for k, v in (("q", q), ("outlet", outlet), ("entity", entity), ("since", since),
+                                 ("until", until)) if v}
+    params = dict(filters, **({"sort": sort} if sort != "updated" else {}))
+    entity_name = None
+    if entity:
+        found = request.app.state.store.get_entity(entity)
+        entity_name = found["name"] if found else entity
+
+    def link(new_offset: int) -> str:
+        return "/?" + urlencode(dict(params, offset=new_offset)) if new_offset else "/?" + urlencode(params)
+
+    api = "/api/stories?" + urlencode(dict(params, limit=size, offset=offset))
+    return render(request, "index.html", api, page=page, filters=filters, sort=sort, entity_name=entity_name,
+                  q=q or "", next_url=link(offset + size) if page["has_more"] else None,
+                  prev_url=link(max(0, offset - size)) if offset > 0 else None,
+                  first=offset + 1, last=offset + len(page["stories"]), title="Stories")
+
+
+@router.get("/search", response_class=RedirectResponse)
+def search(q: str = "") -> RedirectResponse:
+    return RedirectResponse("/?" + urlencode({"q": q}) if q else "/", status_code=303)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str, fact: str | None = None) -> HTMLResponse:
+    store = request.app.state.store
+    story = store.get_story(story_id)
+    if story is None:
+        raise Problem(404, f"no story {story_id!r}")
+    numbers = present.citation_numbers(story)
+    shown = present.shown_articles(story, request.app.state.settings.max_columns)
+    articles = {a["id"]: store.get_article(a["id"]) for a in shown}
+    selected = fact if fact and REF.match(fact) else None
+    events, undated = present.timeline(story, numbers)
+    return render(request, "story.html", f"/api/stories/{quote(story_id, safe='')}", story=story,
+                  title=story.get("title") or story_id,
+                  facts=present.fact_rows(story, numbers), summary=present.summary_rows(story, numbers),
+                  columns=present.source_columns(story, articles), timeline=events, undated=undated,
+                  actors=present.actor_groups(story), selected=selected, counts=story.get("counts", {}),
+                  hidden=len(story.get("articles", [])) - len(shown))
+
+
+@router.get("/articles/{article_id:path}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: str) -> HTMLResponse:
+    row = request.app.state.store.get_article(article_id)
+    if row is None:
+        raise Problem(404, f"no article {article_id!r}")
+    article = article_json(row)
+    pieces = present.split_text(row["text"], [], present.kept_runs(present.json_list(row.get("segments"))))
+    paragraphs = present.paragraphs(pieces)
+    story = request.app.state.store.get_story(row["story_id"]) if row.get("story_id") else None
+    return render(request, "article.html", f"/api/articles/{quote(article_id, safe='')}", article=article,
+                  paragraphs=paragraphs, story=story, title=article.get("title") or article_id)
+
+
+@router.get("/entities/{entity_id:path}", response_class=HTMLResponse)
+def entity_page(request: Request, entity_id: str) -> HTMLResponse:
+    entity = request.app.state.store.get_entity(entity_id)
+    if entity is None:
+        raise Problem(404, f"no entity {entity_id!r}")
+    return render(request, "entity.html", f"/api/entities/{quote(entity_id, safe='')}", entity=entity,
+                  title=entity["name"])

@@ -1,0 +1,229 @@
+"""Entities, roles, dates and events on the seed articles (and a few made-up sentences)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsweave.analyse import analyse, canonicalise, merge_events
+from newsweave.analyse.canon import entity_id
+from newsweave.analyse.dates import classify, resolve
+from newsweave.clean import clean
+from newsweave.model import Article
+
+DATA = Path(__file__).resolve().parent / "data" / "analyse"
+WEDNESDAY = "2025-05-21T11:00:00+05:00"  # 21 May 2025 was a Wednesday
+NEWSWEAVE = str(Path(sys.executable).with_name("newsweave"))
+TITLE_WORDS = {"president", "minister", "prime", "federal", "secretary", "mr", "kazakh"}
+
+
+def _articles(paths, published=None) -> list[Article]:
+    return [clean(Article(id=f"seed{i}", text=p.read_text(encoding="utf-8"), published=published))
+            for i, p in enumerate(paths)]
+
+
+@pytest.fixture(scope="session")
+def seeds(seed_paths):
+    """The two seeds analysed with a publication time (one spaCy load for the whole session)."""
+    return list(analyse(_articles(seed_paths, WEDNESDAY)))
+
+
+@pytest.fixture(scope="session")
+def seeds_undated(seed_paths):
+    return list(analyse(_articles(seed_paths)))
+
+
+@pytest.fixture(scope="session")
+def story(seeds):
+    return {e.name: e for e in canonicalise(seeds)}
+
+
+def _one(text: str, published: str | None = None):
+    return next(analyse([clean(Article(id="t", text=text, published=published))]))
+
+
+def test_people_have_canonical_names_and_roles(story):
+    expected = {
+        "Kassym-Jomart Tokayev": "President of Kazakhstan",
+        "Shehbaz Sharif": "Prime Minister",
+        "Asif Ali Zardari": "President",
+        "Jam Kamal Khan": "Federal Minister for Commerce",
+        "Arman Shaqqaliev": "Kazakhstan's Minister for Trade and Integration",
+    }
+    for name, role in expected.items():
+        assert story[name].type == "person", name
+        assert role in story[name].roles, (name, story[name].roles)
+    assert "Tokayev" in story["Kassym-Jomart Tokayev"].aliases
+    assert "Zardari" in story["Asif Ali Zardari"].aliases
+
+
+def test_no_title_is_taken_for_a_person(seeds, story):
+    for an in seeds:
+        for m in an.mentions:
+            if m.type == "person":
+                assert not set(m.text.lower().replace("-", " ").split()) & TITLE_WORDS, m.text
+    assert not any(e.type == "person" and e.name.lower() in TITLE_WORDS for e in story.values())
+
+
+def test_places_organisations_and_the_award(story, seeds):
+    for country in ("Pakistan", "Kazakhstan", "Uzbekistan"):
+        assert story[country].type == "country"
+    for city in ("Islamabad", "Astana", "Karachi"):
+        assert story[city].type == "city"
+    assert story["Foreign Office"].type == "organisation"
+    assert story["Ministry of Commerce"].type == "organisation"
+    assert story["Nishan-i-Pakistan"].type == "award"
+    assert "Nishan" not in story
+    for an in seeds:
+        award = [m for m in an.mentions if m.type == "award"]
+        assert award, an.article.id
+        # The "Pakistan" inside the award's name is no country mention.
+        assert not any(m.type == "country" and a.start <= m.start < a.end for a in award for m in an.mentions)
+
+
+def test_demonyms_are_countries_and_junk_is_dropped(seeds, story):
+    kazakh = [m for an in seeds for m in an.mentions if m.text == "Kazakh"]
+    assert kazakh and all(m.type == "country" and m.canonical == "Kazakhstan" for m in kazakh)
+    assert "Kazakh" in story["Kazakhstan"].aliases
+    texts = {m.text for an in seeds for m in an.mentions}
+    assert not {"Memorandums", "MoUs", "Secretariat"} & texts
+    assert not any(t.startswith(("’s", "'s")) for t in texts)
+    assert story["President's Secretariat"].type == "organisation"
+
+
+def test_offsets_point_into_the_original_text(seeds):
+    for an in seeds:
+        text = an.article.text
+        for m in an.mentions:
+            assert text[m.start:m.end] == m.text
+        for d in an.dates:
+            assert text[d.start:d.end] == d.text
+        for ev in an.events:
+            for s in ev.sources:
+                assert text[s.start:s.end] == s.text
+
+
+def test_entity_ids_are_stable_across_stories(seeds):
+    per_article = [{e.name: e.id for e in canonicalise([an])} for an in seeds]
+    assert per_article[0]["Kassym-Jomart Tokayev"] == per_article[1]["Kassym-Jomart Tokayev"]
+    assert per_article[0]["Kassym-Jomart Tokayev"] == entity_id("person", "Kassym-Jomart Tokayev")
+    ids = {m.entity for an in seeds for m in an.mentions if m.canonical == "Kassym-Jomart Tokayev"}
+    assert len(ids) == 1
+
+
+def test_known_entities_lend_full_names_to_short_ones(story):
+    an = _one("President Tokayev arrived in Islamabad on Monday for talks.")
+    assert {e.name for e in canonicalise([an])} >= {"Tokayev"}
+    names = {e.name: e for e in canonicalise([an], known=[story["Kassym-Jomart Tokayev"]])}
+    assert names["Kassym-Jomart Tokayev"].id == story["Kassym-Jomart Tokayev"].id
+
+
+def test_dates_resolve_against_publication(seeds):
+    values = {(an.article.id, d.text): d.value for an in seeds for d in an.dates}
+    assert values[("seed1", "Wednesday")] == "2025-05-21"
+    assert values[("seed1", "Tuesday")] == "2025-05-20"
+    assert values[("seed0", "later this month")] == "2025-05"
+    durations = [m for an in seeds for m in an.mentions if m.type == "duration"]
+    assert any(m.text == "two-day" for m in durations)
+    assert not any(d.text == "two-day" for an in seeds for d in an.dates)
+
+
+def test_dates_stay_unresolved_without_publication(seeds_undated):
+    dates = [d for an in seeds_undated for d in an.dates]
+    assert {d.text for d in dates} >= {"Wednesday", "Tuesday", "later this month"}
+    assert all(d.value is None for d in dates)
+
+
+def test_date_rules():
+    from datetime import date
+
+    wed = date(2025, 5, 21)
+    assert resolve("Friday", wed) == "2025-05-16"  # past tense: the latest Friday
+    assert resolve("Friday", wed, future=True) == "2025-05-23"
+    assert resolve("yesterday", wed) == "2025-05-20"
+    assert resolve("last week", wed) == "2025-W20"
+    assert resolve("March 3", wed) == "2025-03-03"
+    assert resolve("March 3", None) is None
+    assert resolve("March 3, 2014", None) == "2014-03-03"
+    assert resolve("the 1990s", wed) is None
+    assert classify("two-day") == "duration" and classify("33-year-old") == "age"
+    assert classify("two days ago") == "date" and resolve("two days ago", wed) == "2025-05-19"
+
+
+def test_seed_events(seeds):
+    events = merge_events(seeds)
+    by_key = {(e.actor, e.action, e.target): e for e in events}
+    host = by_key[("Shehbaz Sharif", "host", "Kassym-Jomart Tokayev")]
+    assert {s.article for s in host.sources} == {"seed0", "seed1"}
+    assert host.date == "2025-05-21"
+    award = by_key[("Asif Ali Zardari", "award", "Kassym-Jomart Tokayev")]
+    assert any("confer" in s.text for s in award.sources)
+    assert any(e.actor == "Asif Ali Zardari" and e.action == "award" and "Uzbekistan" in (e.target or "")
+               for e in events)
+    talks = by_key[("Jam Kamal Khan", "talks", "Arman Shaqqaliev")]
+    assert talks.place == "Islamabad"
+    visit = by_key[("Kassym-Jomart Tokayev", "visit", "Pakistan")]
+    assert visit.date == "2025-05-20"
+    assert ("Kassym-Jomart Tokayev", "meet", "Asif Ali Zardari") in by_key
+
+
+def test_events_in_other_sentences():
+    an = _one("Police arrested Senator John Smith in London on Monday.\n"
+              "General Motors said it would cut jobs.\n"
+              "German Chancellor Olaf Scholz condemned the attack on Kyiv.", published="2024-03-06")
+    events = {(e.actor, e.action, e.target): e for e in an.events}
+    arrest = events[(None, "arrest", "John Smith")]
+    assert arrest.place == "London" and arrest.date == "2024-03-04"
+    assert ("Olaf Scholz", "criticise", None) in events or any(
+        e.actor == "Olaf Scholz" and e.action == "criticise" for e in an.events)
+    people = {m.canonical: m.role for m in an.mentions if m.type == "person"}
+    assert people.get("John Smith") == "Senator"
+    assert people.get("Olaf Scholz") == "Chancellor of Germany"
+    assert "Motors" not in people
+
+
+def test_cli_entities_and_events(seed_paths, cli_env):
+    out = subprocess.run([NEWSWEAVE, "entities", *map(str, seed_paths), "--format", "json"],
+                         capture_output=True, text=True, env=cli_env, timeout=300, check=True).stdout
+    names = {e["name"]: e for e in json.loads(out)["entities"]}
+    assert names["Kassym-Jomart Tokayev"]["type"] == "person"
+    out = subprocess.run([NEWSWEAVE, "events", *map(str, seed_paths), "--format", "csv",
+                          "--published", WEDNESDAY], capture_output=True, text=True, env=cli_env,
+                         timeout=300, check=True).stdout
+    lines = out.splitlines()
+    assert lines[0] == "story,actor,action,target,place,date,sources"
+    assert any(",Shehbaz Sharif,host,Kassym-Jomart Tokayev," in line for line in lines)
+
+
+def test_entity_scorer_on_ecbplus_sample():
+    from newsweave.evaluate.entities import evaluate, gold_mentions, read_ecbplus, score
+
+    docs = read_ecbplus(DATA / "ecbplus-6.jsonl")
+    gold, sentences = gold_mentions(docs[0])
+    texts = {docs[0]["text"][g[0]:g[1]] for g in gold}
+    assert "Tara Reid" in texts and not {"she", "her", "herself"} & texts  # named mentions only
+    # Head matching: a span covering the head word matches, one that misses it does not.
+    g = gold[0]
+    hit = score([g], [(g[3] - 0, g[4], g[2])], sentences)[g[2]]
+    miss = score([g], [(g[4] + 1, g[4] + 5, g[2])], sentences)[g[2]]
+    assert hit.tp == 1 and miss.tp == 0
+    report = evaluate(docs)
+    assert report.articles == 6
+    assert report.ours["ALL"].n_gold == report.raw["ALL"].n_gold > 0
+    assert 0 < report.ours["ALL"].f1 <= 1 and 0 < report.raw["ALL"].f1 <= 1
+
+
+def test_roles_with_country_and_welcoming_an_agreement():
+    an = _one("U.S. President Joe Biden met Russian President Vladimir Putin in Geneva.\n"
+              "UN Secretary-General Antonio Guterres welcomed the Paris Agreement.")
+    roles = {m.canonical: m.role for m in an.mentions if m.type == "person"}
+    assert roles["Joe Biden"] == "President of the United States"
+    assert roles["Vladimir Putin"] == "President of Russia"
+    assert roles["Antonio Guterres"] == "Secretary-General"
+    assert {m.canonical: m.type for m in an.mentions}["Paris Agreement"] == "law"
+    events = {(e.actor, e.action, e.target): e for e in an.events}
+    assert events[("Joe Biden", "meet", "Vladimir Putin")].place == "Geneva"
+    assert ("Antonio Guterres", "support", "Paris Agreement") in events

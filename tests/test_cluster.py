@@ -1,0 +1,205 @@
+"""Story clustering on real articles: ECB+ sub-events (similar but different) and the seed articles."""
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import DATA, SEEDS
+from newsweave.analyse import analyse
+from newsweave.clean import clean
+from newsweave.cli import main
+from newsweave.cluster import StoryClusterer, cluster_analyses, publication_order
+from newsweave.dedup import DuplicateFinder
+from newsweave.evaluate.clustering import bcubed, pairwise
+from newsweave.model import Analysis, Article
+
+SAMPLE = DATA / "cluster" / "ecbplus-48.jsonl"
+
+
+@pytest.fixture(scope="module")
+def ecb() -> tuple[list[Analysis], list[str]]:
+    rows = [json.loads(line) for line in SAMPLE.open(encoding="utf-8")]
+    # Opaque ids: nothing may depend on the corpus's file names.
+    articles = [clean(Article(id=f"x{i:03d}", text=r["text"])) for i, r in enumerate(rows)]
+    return list(analyse(articles)), [r["story"] for r in rows]
+
+
+@pytest.fixture(scope="module")
+def seeds() -> list[Analysis]:
+    articles = [clean(Article(id=p.stem, text=p.read_text(encoding="utf-8"))) for p in SEEDS]
+    return list(analyse(articles))
+
+
+def groups(labels: list[str], pred: list[str]) -> dict[str, set[str]]:
+    """Gold labels found in each predicted story."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for g, p in zip(labels, pred):
+        out[p].add(g)
+    return out
+
+
+def shuffled(n: int, seed: int) -> list[int]:
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return order
+
+
+def test_seed_articles_form_one_story(seeds):
+    stories = StoryClusterer().partial_fit(seeds)
+    assert len(stories) == 2 and stories[0] == stories[1]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_similar_but_different_events_stay_apart(ecb, seed):
+    # Each topic holds two events of one kind (two rehab check-ins, two title fights, two Paris
+    # jewellery heists): no story may mix the two events of a topic, in any arrival order.
+    analyses, labels = ecb
+    order = shuffled(len(analyses), seed)
+    pred = StoryClusterer().partial_fit([analyses[i] for i in order])
+    gold = [labels[i] for i in order]
+    for story, found in groups(gold, pred).items():
+        topics = {g[:-1] for g in found}
+        assert len(found) == 1, f"story {story} mixes {sorted(found)}"
+        assert len(topics) == 1
+    p, r, f1 = bcubed(gold, pred)
+    assert p == 1.0
+    assert f1 >= 0.85  # and most reports of an event end up together
+
+
+def test_unrelated_articles_open_new_stories(ecb, seeds):
+    analyses, _ = ecb
+    clusterer = StoryClusterer()
+    ecb_stories = set(clusterer.partial_fit(analyses))
+    seed_stories = set(clusterer.partial_fit(seeds))
+    assert len(seed_stories) == 1 and not seed_stories & ecb_stories
+
+
+def test_assignments_depend_only_on_earlier_articles(ecb):
+    analyses, _ = ecb
+    order = shuffled(len(analyses), 7)
+    stream = [analyses[i] for i in order]
+    whole = StoryClusterer().partial_fit(stream)
+    first_half = StoryClusterer().partial_fit(stream[:24])
+    assert whole[:24] == first_half
+    again = StoryClusterer().partial_fit(stream)
+    assert again == whole  # deterministic, story ids included
+
+
+def test_seeded_stories_take_new_articles(ecb):
+    # A restart: the stories stored so far are re-loaded, and later reports join them.
+    analyses, labels = ecb
+    by_gold: dict[str, list[Analysis]] = defaultdict(list)
+    for an, g in zip(analyses, labels):
+        by_gold[g].append(an)
+    clusterer = StoryClusterer()
+    for g, members in by_gold.items():
+        clusterer.seed(f"stored-{g}", members[:5])
+    later = [(an, g) for g, members in by_gold.items() for an in members[5:]]
+    joined = [clusterer.assign(an) for an, _ in later]
+    correct = sum(story == f"stored-{g}" for story, (_, g) in zip(joined, later))
+    assert correct >= 0.8 * len(later)
+    assert all(story.startswith("stored-") or story.startswith("s") for story in joined)
+    assert not any(story.startswith("stored-") and story != f"stored-{g}" for story, (_, g) in zip(joined, later))
+
+
+def test_old_stories_leave_the_active_index(ecb):
+    analyses, _ = ecb
+    clusterer = StoryClusterer(max_active=4)
+    clusterer.partial_fit(analyses)
+    assert len(clusterer.stories_) <= 4
+    live = set(clusterer.stories_)
+    assert all(set(posting) <= live for posting in clusterer.postings_.values())
+
+
+def test_time_window_retires_silent_stories(seeds):
+    first, second = seeds
+    first.article.published = "2024-01-01T10:00:00+00:00"
+    second.article.published = "2024-03-01T10:00:00+00:00"  # two months later: a new story
+    try:
+        apart = StoryClusterer(window_days=30).partial_fit([first, second])
+        together = StoryClusterer(window_days=365).partial_fit([first, second])
+    finally:
+        first.article.published = second.article.published = None
+    assert apart[0] != apart[1]
+    assert together[0] == together[1]
+
+
+def test_duplicates_join_their_originals_story(ecb):
+    analyses, _ = ecb
+    original = max(analyses, key=lambda an: len(an.article.text))
+    copy = clean(Article(id="copy", text="A new first paragraph from the syndicating site.\n" + original.article.text,
+                         title="Another headline"))
+    copy_an = next(analyse([copy]))
+    results = cluster_analyses(list(analyses) + [copy_an])
+    by_id = {r["id"]: r for r in results}
+    assert by_id["copy"]["duplicate_of"] == original.article.id
+    assert by_id["copy"]["story"] == by_id[original.article.id]["story"]
+
+
+def test_publication_order_is_stable_and_keeps_undated_in_place():
+    arts = [Article(id="a", text="x", published="2024-01-02T00:00:00Z"), Article(id="b", text="x"),
+            Article(id="c", text="x", published="2024-01-01T00:00:00+00:00"),
+            Article(id="d", text="x", published="2024-01-02T00:00:00Z")]
+    assert [arts[i].id for i in publication_order(arts)] == ["c", "a", "b", "d"]
+    undated = [Article(id=str(i), text="x") for i in range(5)]
+    assert publication_order(undated) == [0, 1, 2, 3, 4]
+
+
+def test_scores_on_known_partitions():
+    gold = ["a", "a", "a", "b", "b"]
+    assert bcubed(gold, gold) == (1.0, 1.0, 1.0)
+    p, r, f = bcubed(gold, ["x", "x", "x", "x", "x"])
+    assert p == pytest.approx((3 * 3 / 5 + 2 * 2 / 5) / 5) and r == 1.0
+    p, r, f = pairwise(gold, ["x", "x", "y", "z", "z"])
+    assert (p, r) == (1.0, pytest.approx(2 / 4))
+
+
+def test_cli_cluster_writes_one_line_per_article_in_input_order(tmp_path):
+    rows = [json.loads(line) for line in SAMPLE.open(encoding="utf-8")][:16]
+    random.Random(3).shuffle(rows)
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"q{i}", "text": r["text"], "story": "ignored"}) + "\n"
+                           for i, r in enumerate(rows)), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["cluster", str(src), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == [f"q{i}" for i in range(len(rows))]
+    assert all(set(line) == {"id", "story", "duplicate_of"} for line in lines)
+    gold = [r["story"] for r in rows]
+    assert bcubed(gold, [line["story"] for line in lines])[0] == 1.0
+
+
+def test_cli_eval_clustering_reports_both_systems(tmp_path):
+    src = tmp_path / "gold.jsonl"
+    rows = [json.loads(line) for line in SAMPLE.open(encoding="utf-8")][:24]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", "clustering", str(src), "--format", "json", "-q"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["articles"] == 24 and report["gold_stories"] == len({r["story"] for r in rows})
+    for system in ("newsweave", "baseline"):
+        for metric in ("bcubed", "pairwise"):
+            assert 0.0 <= report[system][metric]["f1"] <= 1.0
+    assert report["newsweave"]["bcubed"]["f1"] >= 0.85
+
+
+def test_cli_rejects_a_bad_line(tmp_path):
+    src = tmp_path / "bad.jsonl"
+    src.write_text('{"id": "a", "text": "fine"}\nnot json\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["cluster", str(src), "-q"])
+    assert result.exit_code == 2
+    assert "bad.jsonl:2: not JSON" in result.output
+
+
+def test_dedup_and_clusterer_share_nothing_global():
+    # Two independent finders give the same answers (no module-level state between runs).
+    a = clean(Article(id="one", text="The quick brown fox jumps over the lazy dog near the river bank today."))
+    b = clean(Article(id="two", text="The quick brown fox jumps over the lazy dog near the river bank today."))
+    for _ in range(2):
+        finder = DuplicateFinder()
+        assert finder.add(a) is None and finder.add(b) == "one"

@@ -1,0 +1,170 @@
+"""End to end through the real pipeline and the `newsweave` command on the seed articles."""
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+
+import pytest
+
+from conftest import EXAMPLES, NEWSWEAVE
+from newsweave.pipeline import Pipeline
+from newsweave.read import read_paths
+from newsweave.store import open_store
+
+
+def newsweave(*args, env=None, input=None):
+    return subprocess.run([NEWSWEAVE, *args], capture_output=True, text=True, env=env, input=input, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def seeds_run(tmp_path_factory, cli_env):
+    db = str(tmp_path_factory.mktemp("run") / "seeds.db")
+    seeds = tmp_path_factory.mktemp("seeds")
+    for p in EXAMPLES.glob("0*.txt"):
+        shutil.copy(p, seeds / p.name)
+    proc = newsweave("run", str(seeds), "--db", db, "--format", "json", "-q", env=cli_env)
+    return db, seeds, proc
+
+
+def test_run_on_seeds_gives_one_story_with_both_articles(seeds_run):
+    _db, _seeds, proc = seeds_run
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert len(out["stories"]) == 1
+    story = out["stories"][0]
+    assert len(story["articles"]) == 2
+    for key in ("id", "title", "articles", "facts", "summary"):
+        assert key in story
+    outlets = {a["outlet"] for a in story["articles"]}
+    assert "TDI" in outlets
+    tdi = next(a for a in story["articles"] if a["outlet"] == "TDI")
+    assert tdi["dateline"] == {"place": "Islamabad", "outlet": "TDI"}
+    for a in story["articles"]:
+        assert set(a) >= {"id", "outlet", "url", "title", "published", "dateline"}
+
+
+def test_no_furniture_in_facts_or_summary(seeds_run):
+    out = json.loads(seeds_run[2].stdout)
+    story = out["stories"][0]
+    assert story["facts"] and story["summary"]
+    texts = [f["text"] for f in story["facts"]] + [s["text"] for s in story["summary"]]
+    texts += [src["text"] for f in story["facts"] for src in f["sources"]]
+    assert not any("Read More" in t for t in texts)
+
+
+def test_fact_sources_quote_the_stored_original_text(seeds_run):
+    db, _seeds, proc = seeds_run
+    story = json.loads(proc.stdout)["stories"][0]
+    store = open_store(db)
+    for fact in story["facts"]:
+        assert fact["status"] in {"corroborated", "single_source", "conflicting"}
+        for src in fact["sources"]:
+            assert set(src) >= {"article", "outlet", "start", "end", "text"}
+            text = store.get_article(src["article"])["text"]
+            assert text[src["start"]:src["end"]] == src["text"]
+    ids = {a["id"] for a in story["articles"]}
+    for sentence in story["summary"]:
+        assert sentence["sources"] and set(sentence["sources"]) <= ids
+
+
+def test_reingesting_the_same_input_changes_nothing(seeds_run, cli_env):
+    db, seeds, first = seeds_run
+    def snapshot():
+        con = sqlite3.connect(db)
+        arts = con.execute("SELECT id, story_id, seq FROM articles ORDER BY id").fetchall()
+        stories = con.execute("SELECT id, data FROM stories ORDER BY id").fetchall()
+        con.close()
+        return arts, stories
+    before = snapshot()
+    again = newsweave("run", str(seeds), "--db", db, "--format", "json", "-q", env=cli_env)
+    assert again.returncode == 0, again.stderr
+    assert snapshot() == before
+    assert json.loads(again.stdout)["stories"] == json.loads(first.stdout)["stories"]
+    assert json.loads(again.stdout)["report"]["added"] == 0
+
+
+def test_story_and_stories_commands_read_the_database(seeds_run, cli_env):
+    db, _s, proc = seeds_run
+    story = json.loads(proc.stdout)["stories"][0]
+    listed = newsweave("stories", "--db", db, "--format", "json", env=cli_env)
+    assert [s["id"] for s in json.loads(listed.stdout)["stories"]] == [story["id"]]
+    shown = newsweave("story", story["id"], "--db", db, "--format", "json", env=cli_env)
+    assert json.loads(shown.stdout)["id"] == story["id"]
+    md = newsweave("story", story["id"], "--db", db, "--format", "markdown", env=cli_env)
+    assert md.stdout.startswith("# ") and "[1]" in md.stdout
+    missing = newsweave("story", "nope", "--db", db, env=cli_env)
+    assert missing.returncode != 0 and "no story" in missing.stderr
+
+
+def test_bad_inputs_are_reported_and_the_rest_is_stored(tmp_path, cli_env):
+    db = str(tmp_path / "bad.db")
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    shutil.copy(EXAMPLES / "000_2915397796caa3a2.txt", batch / "good.txt")
+    (batch / "binary.txt").write_bytes(b"\x00\x01\x02\xff" * 100)
+    (batch / "latin1.txt").write_bytes("Caf\xe9 owners protest in S\xe3o Paulo.".encode("latin-1"))
+    (batch / "empty.txt").write_text("")
+    lines = [json.dumps({"id": "j1", "text": (EXAMPLES / "001_a65e9f800bec72dd.txt").read_text()}), "{not json"]
+    (batch / "feed.jsonl").write_text("\n".join(lines) + "\n")
+    proc = newsweave("run", str(batch), "--db", db, "--format", "json", "-q", env=cli_env)
+    assert proc.returncode == 1
+    errors = [l for l in proc.stderr.splitlines() if l.startswith("error:")]
+    assert any("binary.txt" in e for e in errors)
+    assert any("latin1.txt" in e for e in errors)
+    assert any("empty.txt" in e for e in errors)
+    assert any("feed.jsonl:2" in e for e in errors)
+    out = json.loads(proc.stdout)
+    assert sum(len(s["articles"]) for s in out["stories"]) == 2
+    # a later bad batch loses nothing already stored
+    store = open_store(db)
+    before = store.article_count()
+    (tmp_path / "worse.jsonl").write_text('{"id": "x"\n')
+    proc2 = newsweave("ingest", str(tmp_path / "worse.jsonl"), "--db", db, "-q", env=cli_env)
+    assert proc2.returncode == 1 and "worse.jsonl:1" in proc2.stderr
+    assert open_store(db).article_count() == before == 2
+    assert open_store(db).integrity_ok()
+
+
+def test_stdin_and_outlet_option(tmp_path, cli_env):
+    db = str(tmp_path / "stdin.db")
+    text = (EXAMPLES / "000_2915397796caa3a2.txt").read_text()
+    proc = newsweave("run", "-", "--outlet", "Daily Example", "--db", db, "--format", "json", "-q",
+                     env=cli_env, input=text)
+    assert proc.returncode == 0, proc.stderr
+    [story] = json.loads(proc.stdout)["stories"]
+    assert story["articles"][0]["outlet"] == "Daily Example"
+    assert story["articles"][0]["dateline"] == {"place": "Karachi"}
+
+
+def test_library_pipeline_keeps_later_articles_in_existing_stories(tmp_path, seed_paths):
+    store = open_store(str(tmp_path / "lib.db"))
+    first = Pipeline(store).ingest(read_paths([str(seed_paths[0])]))
+    second = Pipeline(store).ingest(read_paths([str(seed_paths[1])]))  # a new process, same database
+    assert first.added == 1 and second.added == 1
+    assert second.stories == first.stories
+    assert len(store.get_story(first.stories[0])["articles"]) == 2
+
+
+def test_help_teaches_with_examples(cli_env):
+    for cmd in (["--help"], ["run", "--help"], ["stories", "--help"], ["story", "--help"], ["ingest", "--help"]):
+        proc = newsweave(*cmd, env=cli_env)
+        assert proc.returncode == 0 and "Example" in proc.stdout, cmd
+
+
+def test_a_missing_model_stops_the_command_with_a_clear_message(tmp_path, monkeypatch, seed_paths):
+    from click.testing import CliRunner
+
+    import newsweave.analyse.models as models
+    from newsweave.cli import main
+
+    monkeypatch.setattr(models, "SPACY_MODEL", "en_core_web_not_installed")
+    models.nlp.cache_clear()
+    try:
+        result = CliRunner().invoke(main, ["run", str(seed_paths[0]), "--db", str(tmp_path / "m.db"), "-q"])
+    finally:
+        models.nlp.cache_clear()
+    assert result.exit_code != 0
+    assert "en_core_web_not_installed" in result.output and "not installed" in result.output
+    assert "Traceback" not in result.output

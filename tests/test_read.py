@@ -1,0 +1,465 @@
+"""Readers on real articles (ECB+, UCI headlines) wrapped in every supported container, and on
+every kind of bad input: each problem is one InputError naming the file, and the batch goes on.
+
+Fixtures: tests/data/read/ (built by make_fixtures.py there)."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from newsweave.errors import InputError
+from newsweave.model import Article, content_id
+from newsweave.read import limits, normalise_date, read_bytes, read_paths
+
+HERE = Path(__file__).resolve().parent / "data" / "read"
+GOOD, BAD, FOLDER = HERE / "good", HERE / "bad", HERE / "folder"
+
+
+def _read(*paths, **kw) -> list[Article | InputError]:
+    return list(read_paths([str(p) for p in paths], **kw))
+
+
+def _split(items):
+    arts = [i for i in items if isinstance(i, Article)]
+    errs = [i for i in items if isinstance(i, InputError)]
+    return arts, errs
+
+
+def _records() -> list[dict]:
+    """The original records (ECB+ texts, UCI headlines) the other fixtures were built from."""
+    with open(GOOD / "articles.jsonl", encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def _by_id(rid: str) -> dict:
+    return next(r for r in _records() if r.get("id") == rid)
+
+
+def _sentences(rid: str) -> list[str]:
+    return [s for s in _by_id(rid)["text"].split("\n") if s.strip()]
+
+
+# ---------------------------------------------------------------- plain text
+
+
+def test_plain_text_is_read_verbatim_with_an_obvious_title():
+    path = GOOD / "lohan.txt"
+    [art] = _read(path, outlet="Access Hollywood")
+    raw = path.read_text(encoding="utf-8")
+    assert art.text == raw
+    assert art.title == "Lindsay Lohan Leaves Betty Ford, Checks Into Malibu Rehab"
+    assert art.outlet == "Access Hollywood"
+    assert art.source == str(path)
+    assert art.id == content_id(raw)
+
+
+def test_plain_text_without_headline_has_no_title_and_keeps_crlf_but_not_the_bom():
+    path = GOOD / "reid_bom_crlf.txt"
+    [art] = _read(path)
+    assert art.text == path.read_bytes()[3:].decode("utf-8")
+    assert "\r\n" in art.text and not art.text.startswith("\ufeff")
+    assert art.title is None and art.outlet is None
+
+
+def test_seed_articles_read_as_text(seed_paths):
+    arts = _read(*seed_paths)
+    assert [a.text for a in arts] == [p.read_text(encoding="utf-8") for p in seed_paths]
+    assert all(a.title is None for a in arts)  # their first lines are paragraphs, not headlines
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def test_html_page_gives_main_text_and_metadata_without_site_furniture():
+    [art] = _read(GOOD / "reid.html")
+    for sentence in _sentences("1_10ecb"):
+        assert sentence in art.text
+    for furniture in ("cookies", "Subscribe", "Sign in", "Related stories", "Share on", "Privacy Policy",
+                      "All rights reserved", "dataLayer", "font-family", "<p>"):
+        assert furniture not in art.text
+    assert art.title == "Tara Reid checks into rehab"
+    assert not art.text.startswith(art.title)  # the <h1> copy is not glued to the first sentence
+    assert art.outlet == "Celebrity Wire"
+    assert art.url == "https://celebritywire.example.com/2008/04/29/tara-reid-rehab"
+    assert art.published == "2008-04-29T14:05:00-04:00"
+    assert art.id == content_id(art.text)
+
+
+def test_a_txt_file_holding_html_is_read_as_html():
+    [art] = _read(GOOD / "jackman_page.txt")
+    assert art.title == "Hugh Jackman to host the Oscars"
+    assert art.outlet == "Screen Daily Example"
+    assert "<" not in art.text and "Subscribe" not in art.text
+    assert _sentences("2_1ecb")[0] in art.text
+    assert art.published is None  # the page gives no date
+
+
+def test_html_date_written_only_in_the_page_text():
+    [art] = _read(GOOD / "lohan.html")
+    assert art.published == "2013-06-13T16:59:00"  # "First Published: June 13, 2013 4: 59 PM EDT"
+    assert art.url == _by_id("1_1ecbplus")["url"]
+
+
+def test_html_in_a_declared_legacy_charset_is_decoded_but_undeclared_is_an_error():
+    body = "<html><head><meta charset='iso-8859-1'></head><body><article><p>{}</p></article></body></html>"
+    text = "Le caf\u00e9 de la rue principale est ouvert depuis ce matin, selon le maire."
+    [art] = read_bytes(body.format(text).encode("latin-1"), "cafe.html")
+    assert art.text == text
+    undeclared = body.replace("<meta charset='iso-8859-1'>", "").format(text).encode("latin-1")
+    [err] = read_bytes(undeclared, "cafe.html")
+    assert isinstance(err, InputError) and "not valid UTF-8" in err.message
+
+
+# ---------------------------------------------------------------- JSONL / JSON
+
+
+def test_jsonl_keeps_ids_fields_and_unknown_fields_in_extra():
+    path = GOOD / "articles.jsonl"
+    arts = _read(path)
+    records = _records()
+    assert len(arts) == len(records) == 8
+    for n, (art, rec) in enumerate(zip(arts, records), 1):
+        assert art.source == f"{path}:{n}"
+        assert art.extra["story"] == rec["story"]  # gold labels travel in extra
+        if "text" in rec:
+            assert art.id == rec["id"] and art.text == rec["text"]
+    uci = arts[3]
+    assert (uci.title, uci.outlet, uci.published) == (records[3]["title"], "Los Angeles Times",
+                                                      "2014-03-10T16:52:50.698000+00:00")
+    assert uci.extra == {"story": records[3]["story"], "category": "b"}
+    assert arts[0].extra["topic"] == 1
+
+
+def test_jsonl_html_record_without_id_gets_a_content_id_and_page_metadata():
+    art = _read(GOOD / "articles.jsonl")[-1]
+    assert art.id == content_id(art.text)
+    assert art.title == "Hugh Jackman to host the Oscars"
+    assert _sentences("2_1ecb")[-1] in art.text and "Privacy Policy" not in art.text
+
+
+def test_json_array_file():
+    path = GOOD / "articles.json"
+    arts = _read(path)
+    assert [a.id for a in arts] == ["uci-1", "uci-2", "uci-3"]
+    assert [a.source for a in arts] == [f"{path}#{i}" for i in (1, 2, 3)]
+
+
+def test_unknown_extension_is_sniffed():
+    arts = _read(GOOD / "headlines.data")
+    assert [a.id for a in arts] == ["uci-5", "uci-6"]
+    assert all(a.published.startswith("2014-03-10T16:52") for a in arts)
+
+
+def test_unreadable_published_date_is_kept_raw_not_guessed():
+    line = json.dumps({"id": "x", "text": "Some report text.", "published": "last Tuesday"})
+    [art] = read_bytes(line.encode(), "upload.jsonl")
+    assert art.published is None and art.extra["published_raw"] == "last Tuesday"
+
+
+# ---------------------------------------------------------------- feeds
+
+
+def test_rss_feed_one_article_per_item():
+    path = GOOD / "market.rss.xml"
+    arts = _read(path, outlet="ignored")
+    uci = [r for r in _records() if str(r.get("id", "")).startswith("uci-")]
+    assert len(arts) == 9
+    assert all(a.outlet == "Market Wire" for a in arts)  # the feed's own title wins
+    for art, rec in zip(arts, uci):
+        assert art.title == rec["title"] and art.url == rec["url"]
+        assert rec["text"] in art.text
+        assert datetime.fromisoformat(art.published) == datetime.fromisoformat(rec["published"]).replace(microsecond=0)
+    jackman = arts[-1]
+    assert jackman.source == f"{path}#9"
+    for sentence in _sentences("2_1ecb"):  # from content:encoded, not the short description
+        assert " ".join(sentence.split()) in jackman.text
+    assert "track()" not in jackman.text and "<p>" not in jackman.text
+    assert jackman.published == "2008-12-12T18:30:00+00:00"
+
+
+def test_atom_feed():
+    arts = _read(GOOD / "world.atom")
+    assert [a.url for a in arts] == [f"http://wire.example.net/{i}" for i in ("3_1ecb", "4_1ecb", "5_1ecb")]
+    assert [a.published for a in arts] == ["2009-01-15T09:30:00+01:00", "2009-02-15T09:31:00+01:00",
+                                           "2009-03-15T09:32:00+01:00"]
+    assert all(a.outlet == "World Wire" and "<" not in a.text and a.text.count("\n") > 5 for a in arts)
+    assert arts[2].text.startswith("Maurice Cheeks is out as Philadelphia 76ers head coach.\n")
+
+
+def test_billion_laughs_feed_is_refused_before_parsing():
+    [err] = _read(BAD / "billion_laughs.xml")
+    assert isinstance(err, InputError) and err.path == str(BAD / "billion_laughs.xml")
+    assert "entit" in err.message and "billion laughs" in err.message
+
+
+def test_old_rss_with_an_external_dtd_is_read_but_external_entities_are_refused():
+    rss = (b'<?xml version="1.0"?>\n<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+           b'"http://my.netscape.com/publish/formats/rss-0.91.dtd">\n<rss version="0.91"><channel><title>Old Wire</title>'
+           b'<item><title>Reid in rehab</title><description>Tara Reid checked herself into Promises.</description>'
+           b'</item></channel></rss>')
+    [art] = read_bytes(rss, "old.rss")
+    assert art.text == "Tara Reid checked herself into Promises." and art.outlet == "Old Wire"
+    xxe = rss.replace(b'"http://my.netscape.com/publish/formats/rss-0.91.dtd">',
+                      b'"x.dtd" [<!ENTITY secret SYSTEM "file:///etc/passwd">]>').replace(b"Promises.", b"&secret;")
+    [err] = read_bytes(xxe, "xxe.rss")
+    assert isinstance(err, InputError) and "refused" in err.message
+
+
+def test_truncated_feed_yields_the_entries_it_has_then_one_error():
+    path = BAD / "truncated_feed.xml"
+    arts, errs = _split(_read(path))
+    assert [a.title for a in arts] == ["Fed official says weak data caused by weather, should not slow taper"]
+    [err] = errs
+    assert err.path == str(path) and "entry 2" in err.message and "not well-formed" in err.message
+
+
+def test_feed_cut_before_any_complete_entry_is_one_error():
+    path = BAD / "truncated_feed_no_entries.xml"
+    [err] = _read(path)
+    assert isinstance(err, InputError) and err.path == str(path) and "not well-formed" in err.message
+
+
+# ---------------------------------------------------------------- WARC
+
+
+@pytest.mark.parametrize("name", ["crawl.warc.gz", "crawl.warc"])
+def test_warc_gives_one_article_per_html_response(name):
+    path = GOOD / name
+    arts = _read(path)  # the request, warcinfo, PNG and 301 records are no articles
+    assert [a.title for a in arts] == ["Tara Reid checks into rehab", "Hugh Jackman to host the Oscars"]
+    reid, jackman = arts
+    assert reid.published == "2008-04-29T14:05:00-04:00"  # the page's own date
+    assert jackman.published == "2008-12-13T10:00:02+00:00"  # none in the page: WARC-Date
+    assert jackman.url == "https://screen.example.org/jackman-host"
+    assert _sentences("2_1ecb")[0] in jackman.text  # Content-Encoding: gzip undone
+    assert all(a.source.startswith(f"{path}#") for a in arts)
+
+
+def test_truncated_warc_yields_articles_read_so_far_then_an_error():
+    path = BAD / "truncated.warc.gz"
+    items = _read(path)
+    assert isinstance(items[-1], InputError) and len(items) == 2
+    assert items[0].title == "Tara Reid checks into rehab"
+    err = items[-1]
+    assert err.path == str(path) and "truncated" in err.message
+    assert "record 9" in err.message and "offset" in err.message
+
+
+def test_warc_record_over_the_limit_is_skipped_and_reading_goes_on():
+    arts, errs = _split(_read(BAD / "bomb_record.warc.gz"))
+    assert [a.title for a in arts] == ["Tara Reid checks into rehab", "Hugh Jackman to host the Oscars"]
+    [err] = errs
+    assert "record 5" in err.message and "too large (20 MB > 10 MB limit" in err.message
+
+
+def test_http_gzip_bomb_inside_a_record_is_capped():
+    arts, errs = _split(_read(BAD / "bomb_http.warc.gz"))
+    assert len(arts) == 2
+    [err] = errs
+    assert err.path == str(BAD / "bomb_http.warc.gz") and "more than the 10 MB limit" in err.message
+
+
+def test_gzip_member_inflating_past_its_declared_length_stops_the_archive():
+    items = _read(BAD / "bomb_member.warc.gz")  # 120 bytes declared, 30 MB of zeros inflated
+    assert items[0].title == "Tara Reid checks into rehab"
+    assert isinstance(items[-1], InputError) and "gzip bomb" in items[-1].message
+    assert "stopped" in items[-1].message
+
+
+def test_archive_decompression_cap_per_file(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_ARCHIVE_BYTES", 15 * limits.MB)
+    items = _read(BAD / "bomb_record.warc.gz")
+    assert items[0].title == "Tara Reid checks into rehab"
+    assert "more than the 15 MB limit for one archive" in items[-1].message
+    assert not any(isinstance(i, Article) and "Jackman" in (i.title or "") for i in items)
+
+
+def test_gzip_that_is_not_a_warc():
+    [err] = _read(BAD / "notes.txt.gz")
+    assert isinstance(err, InputError) and "not a WARC" in err.message
+
+
+# ---------------------------------------------------------------- folders and stdin
+
+
+def test_folders_are_read_recursively_sorted_skipping_hidden_and_non_article_files():
+    arts = _read(FOLDER)
+    assert [os.path.relpath(a.source, FOLDER) for a in arts] == [
+        os.path.join("a_sub", "c_lohan.txt"), os.path.join("a_sub", "d_jackman.html"), "b_reid.txt"]
+
+
+def test_an_empty_folder_is_reported(tmp_path):
+    [err] = _read(tmp_path)
+    assert isinstance(err, InputError) and err.path == str(tmp_path) and "no article files" in err.message
+
+
+def test_stdin_jsonl_and_plain_text():
+    data = (GOOD / "headlines.data").read_bytes()
+    arts = _read("-", stdin=io.BytesIO(data))
+    assert [a.id for a in arts] == ["uci-5", "uci-6"] and arts[0].source == "<stdin>:1"
+    text = (GOOD / "lohan.txt").read_text(encoding="utf-8")
+    [art] = _read("-", stdin=io.StringIO(text), outlet="Access Hollywood")
+    assert art.text == text and art.outlet == "Access Hollywood" and art.source == "<stdin>"
+
+
+def test_stdin_from_a_real_pipe_streams_jsonl():
+    r, w = os.pipe()
+    lines = (GOOD / "articles.jsonl").read_bytes()
+
+    def feed():
+        with open(w, "wb") as out:
+            for line in lines.splitlines(keepends=True):
+                out.write(line)
+                out.flush()
+
+    t = threading.Thread(target=feed)
+    t.start()
+    with open(r, "rb") as pipe:
+        arts = _read("-", stdin=pipe)
+    t.join()
+    assert [a.id for a in arts][:4] == ["1_10ecb", "1_1ecbplus", "2_1ecb", "uci-1"] and len(arts) == 8
+
+
+def test_stdin_pipe_with_an_html_page():
+    r, w = os.pipe()
+    page = (GOOD / "reid.html").read_bytes()
+
+    def feed():
+        with open(w, "wb") as out:
+            out.write(b"\n")
+            out.flush()
+            out.write(page)
+
+    t = threading.Thread(target=feed)
+    t.start()
+    with open(r, "rb") as pipe:
+        [art] = _read("-", stdin=pipe)
+    t.join()
+    assert art.title == "Tara Reid checks into rehab" and art.source == "<stdin>"
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("photo.txt", "binary file (a PNG image)"),
+    ("blob.dat", "binary file (NUL byte at offset 6)"),
+    ("latin1.txt", "not valid UTF-8: byte 0xe9 at line 2"),
+    ("empty.txt", "empty file"),
+    ("blank.txt", "empty file"),
+    ("broken.html", "no article text found in the HTML"),
+])
+def test_bad_file_is_one_error_naming_it(name, expected):
+    path = str(BAD / name)
+    [err] = _read(path)
+    assert isinstance(err, InputError) and err.path == path
+    assert expected in err.message and str(err).startswith(f"{path}: ")
+
+
+def test_non_utf8_error_says_it_looks_like_latin1():
+    [err] = _read(BAD / "latin1.txt")
+    assert "Windows-1252/Latin-1" in err.message
+
+
+def test_malformed_jsonl_lines_are_errors_with_line_numbers_and_the_rest_loads():
+    path = str(BAD / "malformed.jsonl")
+    items = _read(path)
+    arts, errs = _split(items)
+    assert [a.source for a in arts] == [f"{path}:1", f"{path}:3", f"{path}:7"]
+    assert [(e.path, e.line) for e in errs] == [(path, 2), (path, 4), (path, 5), (path, 8)]
+    assert "malformed JSON" in errs[0].message
+    assert "no article text" in errs[1].message
+    assert "expected a JSON object" in errs[2].message
+    assert "not valid UTF-8" in errs[3].message
+    assert str(errs[0]).startswith(f"{path}:2: ")
+
+
+def test_50_mb_text_file_is_refused_and_the_batch_goes_on(tmp_path):
+    big = tmp_path / "huge.txt"
+    line = (" ".join(_sentences("1_10ecb")) + "\n").encode()
+    with open(big, "wb") as f:
+        f.write(line * (50 * limits.MB // len(line) + 1))
+    items = _read(big, GOOD / "lohan.txt")
+    assert isinstance(items[0], InputError) and items[0].path == str(big)
+    assert "too large (50 MB > 10 MB limit" in items[0].message
+    assert isinstance(items[1], Article)
+
+
+def test_big_jsonl_is_streamed_and_an_over_long_line_is_one_error(tmp_path):
+    path = tmp_path / "big.jsonl"
+    body = " ".join(_sentences("1_10ecb")) + " "
+    good = {"text": body * 200}  # ~100 KB a line
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(60):
+            f.write(json.dumps({"id": f"g{i}", **good}) + "\n")
+        f.write(json.dumps({"id": "huge", "text": "x" * (6 * limits.MB)}) + "\n")  # line 61
+        f.write(json.dumps({"id": "after", "text": body}) + "\n")
+    assert path.stat().st_size > 11 * limits.MB
+    arts, errs = _split(_read(path))
+    assert len(arts) == 61 and arts[-1].id == "after" and arts[-1].source == f"{path}:62"
+    [err] = errs
+    assert err.line == 61 and "line too long" in err.message
+
+
+def test_a_misnamed_file_gives_a_bounded_number_of_errors(tmp_path):
+    path = tmp_path / "notes.jsonl"
+    path.write_text("not json at all\n" * 1000, encoding="utf-8")
+    errs = _read(path)
+    assert all(isinstance(e, InputError) for e in errs)
+    assert len(errs) == limits.MAX_ERRORS_PER_FILE + 1 and "stopped reading" in errs[-1].message
+
+
+def test_missing_file_and_file_vanishing_mid_batch(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text(_by_id("1_10ecb")["text"], encoding="utf-8")
+    items = read_paths([str(tmp_path / "nope.txt"), str(folder)])
+    first = next(items)
+    assert isinstance(first, InputError) and "no such file" in first.message
+    assert isinstance(next(items), Article)  # a.txt
+    os.remove(folder / "b.txt")  # listed, then gone before it is opened
+    [gone] = list(items)
+    assert isinstance(gone, InputError) and gone.path == str(folder / "b.txt")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_file(tmp_path):
+    path = tmp_path / "secret.txt"
+    path.write_text("text", encoding="utf-8")
+    path.chmod(0)
+    [err] = _read(path)
+    assert isinstance(err, InputError) and "cannot read" in err.message
+
+
+def test_whole_bad_folder_never_raises_and_every_file_is_named():
+    items = _read(BAD, GOOD / "lohan.txt")
+    errs = [i for i in items if isinstance(i, InputError)]
+    named = {Path(e.path).name for e in errs}
+    assert {p.name for p in BAD.iterdir()} <= named
+    assert isinstance(items[-1], Article) and items[-1].source == str(GOOD / "lohan.txt")
+
+
+# ---------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2014-03-10T16:52:50.698000+00:00", "2014-03-10T16:52:50.698000+00:00"),
+    ("2014-03-10T16:52:50Z", "2014-03-10T16:52:50+00:00"),
+    ("2014-03-10", "2014-03-10"),
+    ("Mon, 10 Mar 2014 16:52:50 GMT", "2014-03-10T16:52:50+00:00"),
+    ("March 10, 2014 4:52 pm", "2014-03-10T16:52:00"),
+    ("10 March 2014", "2014-03-10"),
+    (1394470370698, "2014-03-10T16:52:50.698000+00:00"),
+    ("March 2014", None),
+    ("last Tuesday", None),
+    ("", None),
+])
+def test_normalise_date(value, expected):
+    assert normalise_date(value) == expected

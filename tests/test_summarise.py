@@ -1,0 +1,120 @@
+"""Cited summaries: on the seeds, the support check, ROUGE, the `summarize` and `eval summary`
+commands, and quality against editors' summaries of real multi-outlet stories (NeuS sample)."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+import pytest
+
+from newsweave.analyse import analyse
+from newsweave.clean import clean_batch
+from newsweave.compare import compare_story
+from newsweave.evaluate import summary as S
+from newsweave.model import Analysis, Article, SummarySentence
+from newsweave.summarise import summarise, supported
+
+from conftest import DATA, NEWSWEAVE
+
+NEUS = DATA / "compare" / "neus-val-40.jsonl"
+
+
+def _ws(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="module")
+def seeds(seed_paths) -> list[Analysis]:
+    arts = [Article(id=f"seed{i}", text=p.read_text(encoding="utf-8")) for i, p in enumerate(seed_paths)]
+    clean_batch(arts)
+    return list(analyse(arts))
+
+
+@pytest.fixture(scope="module")
+def seed_summary(seeds) -> list[SummarySentence]:
+    return summarise(compare_story(seeds), seeds)
+
+
+def test_seed_summary_sentences_are_cited_supported_and_written_by_a_cited_article(seeds, seed_summary):
+    by_id = {an.article.id: an.article for an in seeds}
+    assert 2 <= len(seed_summary) <= 6
+    for sent in seed_summary:
+        assert sent.sources and set(sent.sources) <= set(by_id)
+        assert supported(sent, seeds)
+        assert any(_ws(sent.text) in _ws(by_id[a].text) for a in sent.sources)
+        assert "Read More" not in sent.text
+    # what both outlets report is cited to both
+    assert any(set(s.sources) == {"seed0", "seed1"} for s in seed_summary)
+    assert len({s.text for s in seed_summary}) == len(seed_summary)
+
+
+def test_max_sentences_is_respected(seeds):
+    facts = compare_story(seeds)
+    assert len(summarise(facts, seeds, max_sentences=1)) == 1
+    assert summarise([], seeds) == []
+
+
+def test_supported_rejects_what_the_cited_articles_do_not_say(seeds, seed_summary):
+    good = seed_summary[0]
+    assert supported(good, seeds)
+    invented = SummarySentence("Kazakhstan and Pakistan signed a free-trade agreement worth $5 billion.",
+                               list(good.sources))
+    assert not supported(invented, seeds)
+    altered = SummarySentence(good.text.replace("will", "will not", 1) if "will" in good.text
+                              else "Not " + good.text, list(good.sources))
+    assert not supported(altered, seeds)
+    assert not supported(SummarySentence(good.text, []), seeds)
+    assert not supported(SummarySentence(good.text, ["no-such-article"]), seeds)
+    # an article that does not state the sentence may not be cited for it
+    only_first = "The ministers identified wide range of priority sectors for cooperation"
+    (claim,) = [s for s in seeds[0].sentences if s.text.startswith(only_first)]
+    assert supported(SummarySentence(claim.text, ["seed0"]), seeds)
+    assert not supported(SummarySentence(claim.text, ["seed0", "seed1"]), seeds)
+    assert not supported(SummarySentence(claim.text, ["seed1"]), seeds)
+
+
+def test_rouge_matches_hand_computed_values():
+    assert S.rouge("the cat sat", "the cat sat") == {"rouge1": 1.0, "rouge2": 1.0, "rougeL": 1.0}
+    assert S.rouge("dogs bark", "the cat sat")["rouge1"] == 0.0
+    r = S.rouge("the cat sat on the mat", "the cat lay on the mat")
+    assert r["rouge1"] == pytest.approx(5 / 6)  # the, cat, on, the, mat of 6 each
+    assert r["rouge2"] == pytest.approx(3 / 5)  # "the cat", "on the", "the mat"
+    assert r["rougeL"] == pytest.approx(5 / 6)
+    assert S.tokens("U.S. Sen. Paul's vote: 52-48!") == ["u", "s", "sen", "paul", "s", "vote", "52", "48"]
+
+
+def test_summaries_of_real_stories_beat_the_lead_baseline_and_are_all_cited():
+    stories = S.read_gold(str(NEUS))
+    result = S.evaluate(stories)
+    ours, lead = result["newsweave"], result["lead_baseline"]
+    assert ours["rouge1"] > lead["rouge1"] and ours["rouge2"] > lead["rouge2"]
+    assert ours["rouge1"] >= 0.37
+    assert result["summary_sentences"] >= len(stories)
+    assert result["cited"] == result["supported"] == result["summary_sentences"]
+
+
+def test_summarize_command(tmp_path, seed_paths, cli_env):
+    src = tmp_path / "in.jsonl"
+    texts = [p.read_text(encoding="utf-8") for p in seed_paths]
+    src.write_text("".join(json.dumps({"id": f"a{i}", "text": t, "story": "kz", "outlet": f"O{i}"}) + "\n"
+                           for i, t in enumerate(texts)), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    r = subprocess.run([NEWSWEAVE, "summarize", str(src), "-o", str(out), "--max-sentences", "3"],
+                       capture_output=True, text=True, env=cli_env)
+    assert r.returncode == 0, r.stderr
+    (row,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert row["story"] == "kz" and 1 <= len(row["summary"]) <= 3
+    for sent in row["summary"]:
+        assert sent["sources"] and set(sent["sources"]) <= {"a0", "a1"}
+        assert any(_ws(sent["text"]) in _ws(texts[int(a[1])]) for a in sent["sources"])
+
+
+def test_eval_summary_command_prints_rouge_beside_the_baseline(cli_env):
+    r = subprocess.run([NEWSWEAVE, "eval", "summary", str(NEUS), "--limit", "5"],
+                       capture_output=True, text=True, env=cli_env)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["stories"] == 5
+    assert set(out["newsweave"]) == set(out["lead_baseline"]) == {"rouge1", "rouge2", "rougeL"}
+    assert out["supported"] == out["summary_sentences"] > 0
