@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import EXAMPLES, NEWSWEAVE
+from conftest import EXAMPLES, NEWSWEAVE, SEEDS
 from newsweave.pipeline import Pipeline
 from newsweave.read import read_paths
 from newsweave.store import open_store
@@ -168,3 +168,34 @@ def test_a_missing_model_stops_the_command_with_a_clear_message(tmp_path, monkey
     assert result.exit_code != 0
     assert "en_core_web_not_installed" in result.output and "not installed" in result.output
     assert "Traceback" not in result.output
+
+
+def test_planted_copies_are_linked_and_not_counted_as_sources(tmp_path, cli_env):
+    # A wire story re-published three ways: verbatim by another outlet, with a new first paragraph,
+    # and under a different headline. All join the original's story as duplicates; only the
+    # original and an independent report of the same visit count as sources.
+    first, second = (p.read_text(encoding="utf-8") for p in SEEDS)
+    body = first.split("\n", 1)[1]
+    rows = [
+        {"id": "orig", "outlet": "Wire One", "text": first, "published": "2025-02-04T08:00:00Z"},
+        {"id": "indep", "outlet": "TDI", "text": second, "published": "2025-02-04T09:00:00Z"},
+        {"id": "verbatim", "outlet": "Reposter", "text": first, "published": "2025-02-04T10:00:00Z"},
+        {"id": "new-lead", "outlet": "Syndicator", "published": "2025-02-04T11:00:00Z",
+         "text": "Syndicated from Wire One. Our correspondent adds context below.\n" + body},
+        {"id": "new-title", "outlet": "Aggregator", "published": "2025-02-04T12:00:00Z",
+         "title": "Kazakh leader lands in Islamabad", "text": body},
+    ]
+    src = tmp_path / "planted.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    proc = newsweave("run", str(src), "--db", str(tmp_path / "dup.db"), "--format", "json", "-q", env=cli_env)
+    assert proc.returncode == 0, proc.stderr
+    [story] = json.loads(proc.stdout)["stories"]
+    dup_of = {a["id"]: a["duplicate_of"] for a in story["articles"]}
+    assert dup_of == {"orig": None, "indep": None, "verbatim": "orig", "new-lead": "orig", "new-title": "orig"}
+    assert story["independent_sources"] == 2
+    # Copies quote the same sentences but never turn a single-source fact into a corroborated one.
+    for fact in story["facts"]:
+        independent = {s["article"] for s in fact["sources"]} & {"orig", "indep"}
+        if fact["status"] != "conflicting":
+            assert (fact["status"] == "corroborated") == (independent == {"orig", "indep"}), fact["text"]
+    assert any(f["status"] == "single_source" and len(f["sources"]) >= 3 for f in story["facts"])

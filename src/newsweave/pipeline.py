@@ -176,7 +176,7 @@ class Pipeline:
         rows, touched = [], []
         for an in analyses:
             dup = self.dedup.add(an.article)
-            story_id = self.clusterer.assign(an)
+            story_id = self.clusterer.assign(an, duplicate_of=dup)  # a copy joins its original's story
             rows.append((an, story_id, dup))
             if dup:
                 report.duplicates += 1
