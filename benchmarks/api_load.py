@@ -72,10 +72,18 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=100_000)
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--requests", type=int, default=50, help="per client and route")
+    ap.add_argument("--db", help="keep the built database here and reuse it on later runs")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = str(Path(tmp) / "load.db")
-        story_ids = build_db(db, args.articles)
+        db = args.db or str(Path(tmp) / "load.db")
+        if args.db and Path(args.db).exists():
+            from newsweave.store import open_store
+
+            store = open_store(db)
+            story_ids = [r[0] for r in store.conn.execute("SELECT id FROM stories")]
+            print(f"database: {store.article_count()} articles, {len(story_ids)} stories (reused {db})")
+        else:
+            story_ids = build_db(db, args.articles)
         port = free_port()
         server = subprocess.Popen([NEWSWEAVE, "serve", "--db", db, "--port", str(port)],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

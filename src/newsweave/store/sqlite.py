@@ -177,8 +177,13 @@ class SQLiteStore:
             tx.execute("INSERT OR IGNORE INTO story_entities (story_id, entity_id) VALUES (?, ?)", (story["id"], e["id"]))
 
     def get_story(self, story_id: str) -> dict[str, Any] | None:
+        raw = self.get_story_json(story_id)
+        return json.loads(raw) if raw is not None else None
+
+    def get_story_json(self, story_id: str) -> str | None:
+        """The story JSON as stored (the API sends it as is: no parse and re-encode per request)."""
         row = self.conn.execute("SELECT data FROM stories WHERE id = ?", (story_id,)).fetchone()
-        return json.loads(row[0]) if row else None
+        return row[0] if row else None
 
     def list_stories(self, *, query: str | None = None, outlet: str | None = None, entity: str | None = None,
                      since: str | None = None, until: str | None = None, sort: str = "updated",

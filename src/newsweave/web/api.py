@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from .ingest import parse_body
@@ -94,15 +94,18 @@ def list_stories(
     page = story_query(request, q, outlet, entity, since, until, sort, limit, offset)
     page["next"] = _page_url(request, offset + limit) if page["has_more"] else None
     page["previous"] = _page_url(request, max(0, offset - limit)) if offset > 0 else None
-    return page
+    return JSONResponse(page)  # plain JSON rows: no per-field response validation needed
 
 
-@router.get("/stories/{story_id}", dependencies=Read, summary="One story: articles, facts, summary, entities, events")
-def get_story(request: Request, story_id: str) -> dict[str, Any]:
-    story = store_of(request).get_story(story_id)
-    if story is None:
+@router.get("/stories/{story_id}", dependencies=Read, summary="One story: articles, facts, summary, entities, events",
+            responses={200: {"description": "The story JSON, as `newsweave story ID --format json` prints it",
+                             "content": {"application/json": {"schema": {"type": "object"}}}}})
+def get_story(request: Request, story_id: str) -> Response:
+    # The stored JSON is the response: a large story costs no decoding and re-encoding per request.
+    raw = store_of(request).get_story_json(story_id)
+    if raw is None:
         raise Problem(404, f"no story {story_id!r}")
-    return story
+    return Response(raw, media_type="application/json")
 
 
 @router.get("/articles/{article_id:path}", dependencies=Read, summary="One article, with its text")
