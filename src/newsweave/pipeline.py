@@ -41,6 +41,13 @@ class Report:
     stories: list[str] = field(default_factory=list)  # stories created or updated, in order
     article_ids: list[str] = field(default_factory=list)  # every article read, stored before or not
 
+    def touched(self, story_id: str) -> None:
+        """Record an updated story once (a set keeps this O(1) over a long stream)."""
+        seen = self.__dict__.setdefault("_seen", set(self.stories))
+        if story_id not in seen:
+            seen.add(story_id)
+            self.stories.append(story_id)
+
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d["errors"] = [str(e) for e in self.errors]
@@ -172,7 +179,10 @@ class Pipeline:
         if not fresh:
             return
         fresh = publication_order(clean_batch(fresh))
-        analyses = list(analyse(fresh, n_process=self.n_process))
+        self.add_analysed(list(analyse(fresh, n_process=self.n_process)), report)
+
+    def add_analysed(self, analyses: list[Analysis], report: Report) -> None:
+        """Dedup, cluster, compare and store analysed articles (in publication order), in one transaction."""
         rows, touched = [], []
         for an in analyses:
             dup = self.dedup.add(an.article)
@@ -190,7 +200,6 @@ class Pipeline:
                 self.store.save_story(tx, story, entities)
         report.added += len(rows)
         for s in touched:
-            if s not in report.stories:
-                report.stories.append(s)
+            report.touched(s)
         if self.progress is not None:
-            self.progress.update(len(fresh))
+            self.progress.update(len(rows))
