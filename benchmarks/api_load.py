@@ -61,6 +61,18 @@ def build_db(path: str, n_articles: int) -> list[str]:
     return story_ids
 
 
+def reused(path: str, n_articles: int) -> list[str] | None:
+    """The story ids of a database kept by an earlier run, if it holds enough articles."""
+    from newsweave.store import open_store
+
+    store = open_store(path)
+    if store.article_count() < n_articles:
+        return None
+    story_ids = [r[0] for r in store.conn.execute("SELECT id FROM stories")]
+    print(f"database: {store.article_count()} articles, {len(story_ids)} stories (reused {path})")
+    return story_ids
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -76,13 +88,8 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or str(Path(tmp) / "load.db")
-        if args.db and Path(args.db).exists():
-            from newsweave.store import open_store
-
-            store = open_store(db)
-            story_ids = [r[0] for r in store.conn.execute("SELECT id FROM stories")]
-            print(f"database: {store.article_count()} articles, {len(story_ids)} stories (reused {db})")
-        else:
+        story_ids = reused(db, args.articles) if args.db and Path(db).exists() else None
+        if story_ids is None:
             story_ids = build_db(db, args.articles)
         port = free_port()
         server = subprocess.Popen([NEWSWEAVE, "serve", "--db", db, "--port", str(port)],
