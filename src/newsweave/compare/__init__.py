@@ -15,6 +15,7 @@ import numpy as np
 from ..model import Analysis, Fact, SourceSpan
 from . import values as V
 from .align import cluster, weights
+from .align import event_model as align_event_model
 from .claims import Claim, build_claims, split_clauses
 
 log = logging.getLogger(__name__)
@@ -39,11 +40,10 @@ def facts_with_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | N
     """Facts paired with the claims they were built from."""
     w = weights()
     if level == "event":
-        w = {**w, "threshold": w.get("event_threshold", w["threshold"]),
-             "same_article_score": w.get("event_same_article_score", 0.0)}
+        w = align_event_model(w)
     elif level != "statement":
         raise ValueError(f"unknown fact level {level!r} (statement or event)")
-    claims = build_claims(analyses, duplicate_of)
+    claims = build_claims(analyses, duplicate_of, clauses=w.get("claims", "clauses") == "clauses")
     groups, score, cos = cluster(claims, w)
     out = [(_fact(claims, g, score, cos, story_id, w["threshold"]), [claims[i] for i in g]) for g in groups]
     out.sort(key=lambda fc: (-len(fc[0].outlets), min((c.order, c.position, c.clause) for c in fc[1])))

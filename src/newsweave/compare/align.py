@@ -5,7 +5,9 @@ same restricted to *event* words (verbs and event nouns rather than names), word
 claims speak of the story's main event. The weights and the event-word lexicon are learned on
 ECB+ topics (``evaluate/facts.py`` fits them) and shipped in ``data/compare_weights.json``.
 Facts are average-linkage clusters of the pair scores: a claim joins a fact only when it matches
-the fact's claims on average, not just one of them.
+the fact's claims on average, not just one of them. The event-level model (``event_model``) adds
+the story-position features (lead similarity, main-event words), scores every pair of claims of
+different articles (not only those sharing a word) and lets one article's claims share a fact.
 """
 from __future__ import annotations
 
@@ -39,6 +41,17 @@ EVENT_SUFFIXES = ("ed", "ing", "tion", "sion", "ment", "ure", "al", "age", "ance
 STATEMENT_THRESHOLD = 0.5  # mean pair probability for a claim to join a fact
 SAME_ARTICLE_COS = 0.9  # an article repeating itself near verbatim states one fact twice
 SAME_ARTICLE_SCORE = -99.0  # otherwise two claims of one article are kept apart (cannot-link)
+
+
+def event_model(w: dict | None = None) -> dict:
+    """The event-level pair model and cut (every mention of one event in one fact, as ECB+ reads
+    "the same fact"): the shipped model with its ``event_model`` overrides, or — for a weights
+    file without one — the statement model cut at its event threshold."""
+    w = w or weights()
+    if "event_model" in w:
+        return {**w, **w["event_model"]}
+    return {**w, "threshold": w.get("event_threshold", w["threshold"]),
+            "same_article_score": w.get("event_same_article_score", 0.0)}
 
 
 @functools.lru_cache(maxsize=1)
@@ -140,9 +153,11 @@ def _pairwise(m: csr_matrix, iu: np.ndarray, ju: np.ndarray) -> np.ndarray:
     return np.asarray(m[iu].multiply(m[ju]).sum(axis=1)).ravel()
 
 
-def pair_features(claims: list[Claim], w: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate pairs (i < j, different articles, a shared stem), their feature rows, and the
-    full TF-IDF cosine matrix (used for repeats within an article and conflict checks)."""
+def pair_features(claims: list[Claim], w: dict | None = None,
+                  every_pair: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate pairs (i < j, different articles, a shared stem — or every pair of different
+    articles with ``every_pair``), their feature rows, and the full TF-IDF cosine matrix (used
+    for repeats within an article and conflict checks)."""
     w = w or weights()
     n = len(claims)
     if n < 2:
@@ -151,7 +166,7 @@ def pair_features(claims: list[Claim], w: dict | None = None) -> tuple[np.ndarra
     cos = (ix.tfidf @ ix.tfidf.T).toarray()
     shared_m = (ix.binary @ ix.binary.T).tocsr()
     order = np.array([c.order for c in claims])
-    iu, ju = shared_m.nonzero()
+    iu, ju = np.triu_indices(n, k=1) if every_pair else shared_m.nonzero()
     keep = (iu < ju) & (order[iu] != order[ju])
     iu, ju = iu[keep], ju[keep]
     if not len(iu):
@@ -218,7 +233,7 @@ def score_matrix(claims: list[Claim], w: dict | None = None) -> tuple[np.ndarray
     """Pair scores of all claims (0 for pairs that share no word or sit in one article) and cosines."""
     w = w or weights()
     n = len(claims)
-    pairs, rows, cos = pair_features(claims, w)
+    pairs, rows, cos = pair_features(claims, w, every_pair=bool(w.get("every_pair")))
     score = np.zeros((n, n))
     if len(pairs):
         p = pair_probability(rows, w)

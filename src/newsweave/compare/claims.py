@@ -109,8 +109,10 @@ def _norm_outlet(name: str) -> str:
     return re.sub(r"\W+", " ", name.lower()).strip()
 
 
-def build_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None = None) -> list[Claim]:
-    """Every claim of every article, in story order."""
+def build_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None = None,
+                 clauses: bool = True) -> list[Claim]:
+    """Every claim of every article, in story order; ``clauses=False`` keeps sentences whole
+    (the event-level model reads sentences: all of a sentence's events are one unit there)."""
     duplicate_of = duplicate_of or {}
     outlets = {an.article.id: an.article.outlet for an in analyses}
     claims: list[Claim] = []
@@ -121,7 +123,8 @@ def build_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None =
         for si, sent in enumerate(an.sentences):
             if is_furniture(sent.text) or len(words(sent.text)) < MIN_CLAIM_WORDS:
                 continue
-            for ci, (s, e) in enumerate(split_clauses(sent.text)):
+            spans = split_clauses(sent.text) if clauses else [_trim(sent.text, 0, len(sent.text))]
+            for ci, (s, e) in enumerate(spans):
                 start, end = sent.start + s, sent.start + e
                 text = art.text[start:end]
                 tokens = content_words(text)

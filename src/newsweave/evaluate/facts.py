@@ -163,7 +163,7 @@ def newsweave_groups(by_story: dict[str, list[Analysis]], w: dict | None = None)
     """Every fact newsweave aligns, as its sources' (article, start)."""
     groups = []
     for story, analyses in by_story.items():
-        claims = build_claims(analyses)
+        claims = build_claims(analyses, clauses=(w or align.weights()).get("claims", "clauses") == "clauses")
         facts, _, _ = align.cluster(claims, w)
         groups.extend([(claims[i].article, claims[i].start) for i in g] for g in facts)
     return groups
@@ -263,20 +263,24 @@ def fit_weights(gold: list[GoldArticle], by_story: dict[str, list[Analysis]], c:
     lexicon, suffix = learn_eventness(gold)
     w: dict = {"coef": {}, "intercept": 0.0, "threshold": 0.5, "linkage": "average",
                "eventness": lexicon, "suffix_eventness": suffix}
-    xs, ys = [], []
     story_claims = {st: build_claims(analyses) for st, analyses in by_story.items()}
-    for claims in story_claims.values():
-        pairs, rows, _ = align.pair_features(claims, w)
-        chains, annotated = claim_labels(claims, gold_by_id)
-        for (i, j), row in zip(pairs, rows):
-            if annotated[i] and annotated[j]:
-                xs.append(row)
-                ys.append(same_fact(*chains[i], *chains[j], level=level))
+
+    def fit(feats: list[str], every_pair: bool, units: dict) -> tuple[dict, dict, int]:
+        xs, ys = [], []
+        for claims in units.values():
+            pairs, rows, _ = align.pair_features(claims, w, every_pair=every_pair)
+            chains, annotated = claim_labels(claims, gold_by_id)
+            for (i, j), row in zip(pairs, rows):
+                if annotated[i] and annotated[j]:
+                    xs.append(row)
+                    ys.append(same_fact(*chains[i], *chains[j], level=level))
+        cols = [align.FEATURES.index(f) for f in feats]
+        model = LogisticRegression(C=c, max_iter=5000).fit(np.array(xs)[:, cols], np.array(ys))
+        return ({k: round(float(v), 4) for k, v in zip(feats, model.coef_[0])},
+                round(float(model.intercept_[0]), 4), len(ys))
+
     features = features or CONTENT_FEATURES
-    cols = [align.FEATURES.index(f) for f in features]
-    model = LogisticRegression(C=c, max_iter=5000).fit(np.array(xs)[:, cols], np.array(ys))
-    w["coef"] = {k: round(float(v), 4) for k, v in zip(features, model.coef_[0])}
-    w["intercept"] = round(float(model.intercept_[0]), 4)
+    w["coef"], w["intercept"], n_pairs = fit(features, every_pair=False, units=story_claims)
     # The shipped cut keeps facts at statement level and is not tuned: a claim joins a fact when its
     # pair probability with the fact's claims is above one half on average, and two claims of
     # one article never share a fact (near-verbatim repeats aside).
@@ -285,20 +289,33 @@ def fit_weights(gold: list[GoldArticle], by_story: dict[str, list[Analysis]], c:
     # tuned on these stories; `newsweave eval facts --event-level` scores it.
     w["event_f1"], w["event_threshold"], w["event_same_article_score"] = _best_cut(
         story_claims, w, gold_by_id, gold_pairs(gold, level), [0.0], 1.0)
+    # The event-level model proper: every feature (position and story-centrality ones tie claims
+    # to the story's main event, which is what ECB+ chains mostly are), every pair of claims of
+    # different articles scored (pairs sharing no word too), cut at the best F1 on these stories.
+    # Its claims are whole sentences: a sentence that names several events belongs with each.
+    story_sentences = {st: build_claims(analyses, clauses=False) for st, analyses in by_story.items()}
+    ev: dict = {"every_pair": True, "linkage": "average", "claims": "sentences"}
+    ev["coef"], ev["intercept"], _ = fit(align.FEATURES, every_pair=True, units=story_sentences)
+    ev["f1"], ev["threshold"], ev["same_article_score"] = _best_cut(
+        story_sentences, {**w, **ev}, gold_by_id, gold_pairs(gold, level), [0.0], 1.0, EVENT_CUTS)
+    w["event_model"] = ev
     w["level"] = level
     w["linkage"] = "average"
-    w["train_pairs"] = len(ys)
+    w["train_pairs"] = n_pairs
     return w
 
 
+EVENT_CUTS = np.arange(0.05, 0.5, 0.025)  # the event model's probabilities are low: a finer, lower grid
+
+
 def _best_cut(story_claims: dict, w: dict, gold_by_id: dict, gp: set, penalties: list[float],
-              max_repeat: float) -> tuple[float, float, float]:
+              max_repeat: float, grid: np.ndarray | None = None) -> tuple[float, float, float]:
     """(F1, threshold, same-article score) of the best clustering cut within the repeat limit."""
     best = (-1.0, 0.5, penalties[0])
     for penalty in penalties:
         ww = {**w, "same_article_score": penalty}
         trees = {st: align.tree(align.score_matrix(claims, ww)[0], "average") for st, claims in story_claims.items()}
-        for t in np.arange(0.1, 0.9, 0.05):
+        for t in (np.arange(0.1, 0.9, 0.05) if grid is None else grid):
             groups, multi, repeats = [], 0, 0
             for st, claims in story_claims.items():
                 for g in align.cut(trees[st], len(claims), t):
@@ -315,11 +332,10 @@ def _best_cut(story_claims: dict, w: dict, gold_by_id: dict, gp: set, penalties:
 
 
 def event_level(w: dict | None = None) -> dict:
-    """Overrides that cut a pair model (default: the shipped one) at the event level (every
-    mention of one event in one fact, as ECB+ reads "the same fact") instead of the statement level."""
-    w = w or align.weights()
-    return {"threshold": w.get("event_threshold", w["threshold"]),
-            "same_article_score": w.get("event_same_article_score", 0.0)}
+    """Overrides that score and cut with the event-level model of a pair model (default: the
+    shipped one): every mention of one event in one fact, as ECB+ reads "the same fact", instead
+    of the statement level."""
+    return align.event_model(w)
 
 
 def evaluate(gold: list[GoldArticle], by_story: dict[str, list[Analysis]] | None = None,
