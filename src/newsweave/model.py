@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 FactStatus = Literal["corroborated", "single_source", "conflicting"]
@@ -182,7 +182,16 @@ class Story:
 
 
 def to_dict(obj: Any) -> Any:
-    """Dataclass (or list of them) to plain JSON-ready data."""
-    if isinstance(obj, list):
+    """Dataclasses (nested in lists, tuples and dicts) to plain JSON-ready data.
+
+    Like ``dataclasses.asdict`` but without its deep copies, which cost more than the comparison
+    itself on large stories; tuples become lists, as in JSON.
+    """
+    fields = getattr(obj, "__dataclass_fields__", None)
+    if fields is not None:
+        return {name: to_dict(getattr(obj, name)) for name in fields}
+    if isinstance(obj, (list, tuple)):
         return [to_dict(o) for o in obj]
-    return asdict(obj)
+    if isinstance(obj, dict):
+        return {k: to_dict(v) for k, v in obj.items()}
+    return obj

@@ -20,7 +20,7 @@ from .cluster import StoryClusterer
 from .compare import compare_story
 from .dedup import DuplicateFinder
 from .errors import InputError
-from .model import Analysis, Article
+from .model import Analysis, Article, to_dict
 from .summarise import summarise
 
 log = logging.getLogger(__name__)
@@ -118,10 +118,10 @@ def build_story(story_id: str, members: list[tuple[Analysis, str | None]]) -> tu
         "first_seen": published[0] if published else None,
         "last_seen": published[-1] if published else None,
         "counts": {k: counts.get(k, 0) for k in ("corroborated", "single_source", "conflicting")},
-        "facts": [asdict(f) for f in facts],
-        "summary": [asdict(s) for s in summary],
-        "entities": [asdict(e) for e in entities],
-        "events": [asdict(e) for e in events],
+        "facts": to_dict(facts),
+        "summary": to_dict(summary),
+        "entities": to_dict(entities),
+        "events": to_dict(events),
     }
     return story, story["entities"]
 

@@ -253,10 +253,10 @@ def story_row(r) -> dict[str, Any]:
 
 
 def analysis_to_json(an: Analysis) -> dict[str, Any]:
-    from dataclasses import asdict
+    from ..model import to_dict
 
-    return {"sentences": [asdict(s) for s in an.sentences], "mentions": [asdict(m) for m in an.mentions],
-            "dates": [asdict(d) for d in an.dates], "events": [asdict(e) for e in an.events]}
+    return {"sentences": to_dict(an.sentences), "mentions": to_dict(an.mentions),
+            "dates": to_dict(an.dates), "events": to_dict(an.events)}
 
 
 def row_to_article(r) -> Article:
