@@ -199,3 +199,25 @@ def test_planted_copies_are_linked_and_not_counted_as_sources(tmp_path, cli_env)
         if fact["status"] != "conflicting":
             assert (fact["status"] == "corroborated") == (independent == {"orig", "indep"}), fact["text"]
     assert any(f["status"] == "single_source" and len(f["sources"]) >= 3 for f in story["facts"])
+
+
+def test_a_growing_story_compares_its_first_and_latest_articles_only(tmp_path):
+    # Rebuilding a story costs a bounded amount however large it grows: beyond the limit, its facts
+    # come from its first and most recent originals (copies follow their original).
+    from newsweave.analyse import analyse
+    from newsweave.clean import clean
+    from newsweave.model import Article
+    from newsweave.pipeline import build_story, compared_members
+
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    arts = [clean(Article(id=f"a{i}", text=texts[i % 2], outlet=f"Outlet {i}")) for i in range(6)]
+    analyses = list(analyse(arts))
+    members = [(an, None) for an in analyses] + [(analyses[5], None)]
+    members[-1] = (members[-1][0], "a5")  # a copy of the latest original
+    kept = compared_members(members, limit=5)
+    assert [an.article.id for an, _ in kept] == ["a0", "a2", "a3", "a4", "a5", "a5"]
+    story, _ = build_story("s", members, max_compared=5)
+    assert story["compared_articles"] == 6 and len(story["articles"]) == 7
+    cited = {src["article"] for f in story["facts"] for src in f["sources"]}
+    assert "a1" not in cited and {"a0", "a5"} <= cited
+    assert compared_members(members, limit=150) == members

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 # How many stored articles re-load into the clusterer and duplicate finder at start.
 RECENT_ARTICLES = 5000
+# Most original articles a story's facts are compared over (its first and its latest ones).
+MAX_COMPARED = 150
 
 
 @dataclass
@@ -90,12 +92,26 @@ def story_title(analyses: list[Analysis]) -> str:
     return "(untitled story)"
 
 
-def build_story(story_id: str, members: list[tuple[Analysis, str | None]]) -> tuple[dict[str, Any], list[dict]]:
+def compared_members(members: list[tuple[Analysis, str | None]], limit: int) -> list[tuple[Analysis, str | None]]:
+    """The members a story's facts are compared over: all of them up to ``limit`` originals; beyond,
+    the story's first originals and its most recent ones (with their copies), so that rebuilding a
+    story that keeps growing costs a bounded amount per batch instead of growing with the story."""
+    originals = [an.article.id for an, dup in members if not dup]
+    if len(originals) <= limit:
+        return members
+    head = limit // 5
+    kept = set(originals[:head]) | set(originals[len(originals) - (limit - head):])
+    return [(an, dup) for an, dup in members if (dup or an.article.id) in kept]
+
+
+def build_story(story_id: str, members: list[tuple[Analysis, str | None]],
+                max_compared: int = MAX_COMPARED) -> tuple[dict[str, Any], list[dict]]:
     """The story JSON (facts, summary, entities, events) and its entity rows."""
     analyses = [an for an, _ in members]
-    duplicate_of = {an.article.id: dup for an, dup in members if dup}
-    facts = compare_story(analyses, duplicate_of, story_id=story_id)
-    summary = summarise(facts, analyses)
+    compared = compared_members(members, max_compared)
+    duplicate_of = {an.article.id: dup for an, dup in compared if dup}
+    facts = compare_story([an for an, _ in compared], duplicate_of, story_id=story_id)
+    summary = summarise(facts, [an for an, _ in compared])
     entities = canonicalise(analyses)
     events = merge_events(analyses)
     outlets = []
@@ -118,6 +134,7 @@ def build_story(story_id: str, members: list[tuple[Analysis, str | None]]) -> tu
         "first_seen": published[0] if published else None,
         "last_seen": published[-1] if published else None,
         "counts": {k: counts.get(k, 0) for k in ("corroborated", "single_source", "conflicting")},
+        "compared_articles": len(compared),  # facts and summary come from these (all, up to MAX_COMPARED originals)
         "facts": to_dict(facts),
         "summary": to_dict(summary),
         "entities": to_dict(entities),
