@@ -219,3 +219,21 @@ def test_alignment_on_real_ecbplus_stories_is_precise():
     event = F.evaluate(gold, by_story, baseline_threshold=0.05, overrides=F.event_level())
     assert event["newsweave"]["f1"] >= max(0.7, event["tfidf_baseline"]["f1"] - 0.03)
     assert event["newsweave"]["recall"] > 2 * shipped["newsweave"]["recall"]
+
+
+def test_event_level_facts_group_whole_sentences_and_are_coarser(seeds, seed_facts):
+    """The event-level cut reads whole sentences (a sentence naming several events belongs with
+    each) and groups every mention of an event: fewer, larger facts than the statement level."""
+    events = compare_story(seeds, story_id="S1", level="event")
+    sentences = {(an.article.id, s.start, s.end) for an in seeds for s in an.sentences}
+    for fact in events:
+        for s in fact.sources:
+            assert any(a == s.article and st <= s.start and s.end <= en and s.text.strip()
+                       for a, st, en in sentences)
+            whole = [(st, en) for a, st, en in sentences if a == s.article and st <= s.start < en]
+            assert whole and s.end - s.start >= 0.9 * len(
+                next(an for an in seeds if an.article.id == s.article).article.text[whole[0][0]:whole[0][1]].strip())
+    assert len(events) < len(seed_facts)
+    assert max(len(f.sources) for f in events) > max(len(f.sources) for f in seed_facts)
+    with pytest.raises(ValueError):
+        compare_story(seeds, level="paragraph")
