@@ -22,6 +22,9 @@ SUBVECTORS = ("body", "head", "ents", "pers", "nums")
 CENTROID_TERMS = 400  # a story centroid keeps at most this many terms per sub-vector
 BODY_TERMS = 100  # an article's body vector keeps its heaviest terms
 SALIENT = {"body": 8, "ents": 4}  # how many top terms say what an article or story is mainly about
+MEMBER_FIRST, MEMBER_LAST = 6, 6  # member vectors a story keeps: its first ones and its latest ones
+MEMBER_TERMS = 20  # a member's heaviest body terms counted in the story's term counts
+CONSENSUS = 15  # most weighted terms most of a story's members share
 DAY = 86400.0
 
 FEATURES = (
@@ -29,6 +32,7 @@ FEATURES = (
     "pers_cos", "pers_both", "year_both", "year_same", "year_gap", "log_size",
     "doc_top_in_story", "story_top_in_doc", "doc_ent_in_story", "story_ent_in_doc",
     "has_time", "time_near", "log_days",
+    "mem_max", "mem_top3", "cons_missing", "doc_missing", "ent_conflict",
 )
 
 
@@ -42,6 +46,7 @@ class DocVec:
     year: int | None = None
     outlet: str | None = None
     top: dict[str, list[str]] = field(default_factory=dict)  # salient terms per sub-vector
+    terms: frozenset = frozenset()  # every term of the article (body, numbers, entities)
 
 
 def vectorise(doc: DocTerms, df: DocFreq) -> DocVec:
@@ -53,7 +58,7 @@ def vectorise(doc: DocTerms, df: DocFreq) -> DocVec:
         norm = math.sqrt(sum(w * w for _, w in body))
         vecs["body"] = {t: w / norm for t, w in body}
     top = {"body": [t for t, _ in body[:SALIENT["body"]]], "ents": salient(vecs["ents"], "ents")}
-    return DocVec(doc.id, vecs, doc.time, doc.year, doc.outlet, top)
+    return DocVec(doc.id, vecs, doc.time, doc.year, doc.outlet, top, frozenset(doc.all_terms.union(doc.ents)))
 
 
 @dataclass
@@ -70,8 +75,20 @@ class Story:
     keys: set[str] = field(default_factory=set)
     years: Counter = field(default_factory=Counter)  # members' latest named years
     _top: dict[str, list[str]] = field(default_factory=dict)  # cached top terms per sub-vector
+    members: list[dict[str, float]] = field(default_factory=list)  # first and latest members' body vectors
+    tdf: Counter = field(default_factory=Counter)  # members having each term among their salient ones
+    _cons: list[tuple[str, float, int]] | None = None  # cached consensus terms
 
     def add(self, doc: DocVec, seq: int) -> None:
+        body = doc.vecs["body"]
+        if len(self.members) < MEMBER_FIRST + MEMBER_LAST:
+            self.members.append(body)
+        else:  # the first members stay; the latest ones rotate
+            self.members[MEMBER_FIRST + self.size % MEMBER_LAST] = body
+        own = set(heapq.nlargest(MEMBER_TERMS, body, key=body.__getitem__)) if len(body) > MEMBER_TERMS else set(body)
+        own.update(doc.vecs["ents"])
+        self.tdf.update(own)
+        self._cons = None
         for name in SUBVECTORS:
             vec, acc = doc.vecs[name], self.sums[name]
             # ||c + v||² = ||c||² + 2 c·v + ||v||², so the norm needs no full pass.
@@ -103,6 +120,23 @@ class Story:
         norm = math.sqrt(self.sqnorm["body"] * other.sqnorm["body"])
         return dot(self.sums["body"], other.sums["body"]) / norm if norm > 1e-12 else 0.0
 
+    def consensus(self) -> list[tuple[str, float, int]]:
+        """Terms most members share, heaviest first: (term, centroid weight, kind: 0 word, 1 entity, 2 person)."""
+        if self._cons is None:
+            half = self.size / 2.0
+            body, ents, pers = self.sums["body"], self.sums["ents"], self.sums["pers"]
+            out = []
+            for t, n in self.tdf.items():
+                if n >= half:
+                    if t in pers:
+                        out.append((t, pers[t] / self.size, 2))
+                    elif t in ents:
+                        out.append((t, ents[t] / self.size, 1))
+                    elif t in body:
+                        out.append((t, body[t] / self.size, 0))
+            self._cons = heapq.nlargest(CONSENSUS, out, key=lambda x: x[1])
+        return self._cons
+
     def salient(self, name: str) -> list[str]:
         """The story's most weighted terms (cached until it changes)."""
         top = self._top.get(name)
@@ -120,6 +154,27 @@ def salient(vec: dict[str, float], name: str) -> list[str]:
 def coverage(terms: list[str], other: dict[str, float]) -> float:
     """Share of ``terms`` that ``other`` contains (0 when there are none)."""
     return sum(1 for t in terms if t in other) / len(terms) if terms else 0.0
+
+
+def _missing(weighted: list[tuple[str, float]], present) -> float:
+    """Weighted share of terms that ``present`` lacks (0 when there are none)."""
+    total = sum(w for _, w in weighted)
+    return sum(w for t, w in weighted if t not in present) / total if total > 0 else 0.0
+
+
+def member_features(doc: DocVec, story: Story) -> tuple[float, ...]:
+    vec = doc.vecs["body"]
+    sims = sorted((dot(m, vec) for m in story.members), reverse=True) if vec else [0.0]
+    top3 = sum(sims[:3]) / min(3, len(sims))
+    cons = story.consensus()
+    cons_missing = _missing([(t, w) for t, w, _ in cons], doc.terms)
+    body, ents = doc.vecs["body"], doc.vecs["ents"]
+    own = [(t, body[t]) for t in doc.top["body"]] + [(t, ents[t]) for t in doc.top["ents"]]
+    sb, se = story.sums["body"], story.sums["ents"]
+    doc_missing = sum(w for t, w in own if t not in sb and t not in se) / (sum(w for _, w in own) or 1.0)
+    story_ent_missing = _missing([(t, w) for t, w, kind in cons if kind], ents)
+    doc_ent_missing = _missing([(t, ents[t]) for t in doc.top["ents"]], se)
+    return sims[0], top3, cons_missing, doc_missing, story_ent_missing * doc_ent_missing
 
 
 def features(doc: DocVec, story: Story) -> list[float]:
@@ -148,7 +203,7 @@ def features(doc: DocVec, story: Story) -> list[float]:
             coverage(story.salient("body"), doc.vecs["body"]),
             coverage(doc.top["ents"], story.sums["ents"]),
             coverage(story.salient("ents"), doc.vecs["ents"]),
-            float(has_time), time_near, log_days]
+            float(has_time), time_near, log_days, *member_features(doc, story)]
 
 
 JOIN_EXTRA = ("rank_score", "rank_margin", "rival_sim")
