@@ -118,3 +118,41 @@ def test_eval_summary_command_prints_rouge_beside_the_baseline(cli_env):
     assert out["stories"] == 5
     assert set(out["newsweave"]) == set(out["lead_baseline"]) == {"rouge1", "rouge2", "rougeL"}
     assert out["supported"] == out["summary_sentences"] > 0
+
+
+def test_static_embeddings_place_a_paraphrase_nearer_than_another_event():
+    from newsweave.compare.align import embed
+
+    v = embed(["A powerful earthquake struck northern Iran on Sunday, killing dozens.",
+               "Dozens died when a strong quake hit the north of Iran.",
+               "The central bank raised interest rates by a quarter point."])
+    assert v.shape == (3, 256)
+    assert abs(float((v * v).sum(axis=1).min()) - 1.0) < 1e-3  # unit length
+    assert v[0] @ v[1] > 0.5 > v[0] @ v[2] + 0.25
+
+
+def test_a_missing_static_model_file_is_a_clear_error(monkeypatch, tmp_path):
+    from newsweave.analyse import models
+    from newsweave.errors import ModelMissingError
+
+    monkeypatch.setattr(models, "STATIC_MODEL_DIR", "no-such-model-folder")
+    with pytest.raises(ModelMissingError, match="static sentence-embedding model"):
+        models.static_model_path()
+
+
+def test_centrality_favours_the_sentence_other_outlets_state_in_other_words():
+    from newsweave.summarise import _centrality
+
+    texts = {
+        "a": "Rescuers searched the rubble of collapsed homes after the quake in northern Iran.\n"
+             "The town's football team won its match on Saturday.",
+        "b": "Emergency teams dug through wrecked houses in the north of Iran following the earthquake.",
+        "c": "Survivors were pulled from destroyed buildings after the tremor shook Iran's north.",
+    }
+    arts = [Article(id=k, text=t) for k, t in texts.items()]
+    clean_batch(arts)
+    ans = list(analyse(arts))
+    a = ans[0]
+    cands = [{"key": ("a", i), "sentence": None} for i in range(len(a.sentences))]
+    scores = _centrality(cands, ans)
+    assert len(a.sentences) == 2 and scores[0] > scores[1] + 0.2

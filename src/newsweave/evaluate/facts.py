@@ -249,11 +249,13 @@ def learn_eventness(gold: list[GoldArticle], min_count: int = 3, prior_weight: f
 # Position and story-centrality features tie claims to the story's main event, not to what they
 # state; the shipped model leaves them out so a fact is one statement wherever it stands.
 CONTENT_FEATURES = [f for f in align.FEATURES if f not in {"main_both", "lead_sim_both", "lead_sim_max",
-                                                           "lead", "near_lead", "core"}]
+                                                           "lead", "near_lead", "core", "emb_lead_both",
+                                                           "emb_centroid_both"}]
 
 
 def fit_weights(gold: list[GoldArticle], by_story: dict[str, list[Analysis]], c: float = 1.0,
-                level: str = "event", features: list[str] | None = None) -> dict:
+                level: str = "event", features: list[str] | None = None,
+                event_features: list[str] | None = None) -> dict:
     """Learn the pair model: the event lexicon, a logistic regression on annotated claim pairs that
     state the same fact at ``level``, then the clustering cut with the best sentence-pair F1 at
     that level on the same stories (and, for reference, the best cut at the event level)."""
@@ -268,7 +270,8 @@ def fit_weights(gold: list[GoldArticle], by_story: dict[str, list[Analysis]], c:
     def fit(feats: list[str], every_pair: bool, units: dict) -> tuple[dict, dict, int]:
         xs, ys = [], []
         for claims in units.values():
-            pairs, rows, _ = align.pair_features(claims, w, every_pair=every_pair)
+            pairs, rows, _ = align.pair_features(claims, w, every_pair=every_pair,
+                                                 embeddings=any(f in align.EMBEDDING_FEATURES for f in feats))
             chains, annotated = claim_labels(claims, gold_by_id)
             for (i, j), row in zip(pairs, rows):
                 if annotated[i] and annotated[j]:
@@ -295,7 +298,7 @@ def fit_weights(gold: list[GoldArticle], by_story: dict[str, list[Analysis]], c:
     # Its claims are whole sentences: a sentence that names several events belongs with each.
     story_sentences = {st: build_claims(analyses, clauses=False) for st, analyses in by_story.items()}
     ev: dict = {"every_pair": True, "linkage": "average", "claims": "sentences"}
-    ev["coef"], ev["intercept"], _ = fit(align.FEATURES, every_pair=True, units=story_sentences)
+    ev["coef"], ev["intercept"], _ = fit(event_features or align.FEATURES, every_pair=True, units=story_sentences)
     ev["f1"], ev["threshold"], ev["same_article_score"] = _best_cut(
         story_sentences, {**w, **ev}, gold_by_id, gold_pairs(gold, level), [0.0], 1.0, EVENT_CUTS)
     w["event_model"] = ev
