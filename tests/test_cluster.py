@@ -61,7 +61,7 @@ def test_similar_but_different_events_stay_apart(ecb, seed):
     # date ("Four armed robbers made off with $137-million of diamonds from a famed Paris store"),
     # so the streaming clusterer (no timestamps, random order, no revisions) does not always keep
     # them apart. Measured with the shipped model on seeds 0, 1, 2: B-cubed P 0.935 / 0.896 /
-    # 0.907, F1 0.854 / 0.849 / 0.840; the rehab check-ins (1a, 1b) never mixed, the title fights
+    # 0.907, F1 0.854 / 0.869 / 0.840; the rehab check-ins (1a, 1b) never mixed, the title fights
     # mixed by at most one article, the two heists mixed in every order.
     analyses, labels = ecb
     order = shuffled(len(analyses), seed)

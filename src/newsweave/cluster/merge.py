@@ -77,7 +77,7 @@ class Story:
     _top: dict[str, list[str]] = field(default_factory=dict)  # cached top terms per sub-vector
     members: list[dict[str, float]] = field(default_factory=list)  # first and latest members' body vectors
     tdf: Counter = field(default_factory=Counter)  # members having each term among their salient ones
-    _cons: list[tuple[str, float, int]] | None = None  # cached consensus terms
+    _cons: list[tuple[str, float, bool]] | None = None  # cached consensus terms
 
     def add(self, doc: DocVec, seq: int) -> None:
         body = doc.vecs["body"]
@@ -120,20 +120,18 @@ class Story:
         norm = math.sqrt(self.sqnorm["body"] * other.sqnorm["body"])
         return dot(self.sums["body"], other.sums["body"]) / norm if norm > 1e-12 else 0.0
 
-    def consensus(self) -> list[tuple[str, float, int]]:
-        """Terms most members share, heaviest first: (term, centroid weight, kind: 0 word, 1 entity, 2 person)."""
+    def consensus(self) -> list[tuple[str, float, bool]]:
+        """Terms most members share, heaviest first: (term, centroid weight, is a named entity)."""
         if self._cons is None:
             half = self.size / 2.0
-            body, ents, pers = self.sums["body"], self.sums["ents"], self.sums["pers"]
+            body, ents = self.sums["body"], self.sums["ents"]
             out = []
             for t, n in self.tdf.items():
                 if n >= half:
-                    if t in pers:
-                        out.append((t, pers[t] / self.size, 2))
-                    elif t in ents:
-                        out.append((t, ents[t] / self.size, 1))
+                    if t in ents:
+                        out.append((t, ents[t] / self.size, True))
                     elif t in body:
-                        out.append((t, body[t] / self.size, 0))
+                        out.append((t, body[t] / self.size, False))
             self._cons = heapq.nlargest(CONSENSUS, out, key=lambda x: x[1])
         return self._cons
 
@@ -162,9 +160,14 @@ def _missing(weighted: list[tuple[str, float]], present) -> float:
     return sum(w for t, w in weighted if t not in present) / total if total > 0 else 0.0
 
 
-def member_features(doc: DocVec, story: Story) -> tuple[float, ...]:
+def member_features(doc: DocVec, story: Story, body_cos: float) -> tuple[float, ...]:
+    """Member similarities (best, mean of the best three), the story's shared terms the article
+    lacks, the article's salient terms the story lacks, and both-way missing entities."""
     vec = doc.vecs["body"]
-    sims = sorted((dot(m, vec) for m in story.members), reverse=True) if vec else [0.0]
+    if story.size == 1 or not vec:  # a one-member story's centroid is its member
+        sims = [body_cos]
+    else:
+        sims = sorted([dot(m, vec) for m in story.members], reverse=True)
     top3 = sum(sims[:3]) / min(3, len(sims))
     cons = story.consensus()
     cons_missing = _missing([(t, w) for t, w, _ in cons], doc.terms)
@@ -172,7 +175,7 @@ def member_features(doc: DocVec, story: Story) -> tuple[float, ...]:
     own = [(t, body[t]) for t in doc.top["body"]] + [(t, ents[t]) for t in doc.top["ents"]]
     sb, se = story.sums["body"], story.sums["ents"]
     doc_missing = sum(w for t, w in own if t not in sb and t not in se) / (sum(w for _, w in own) or 1.0)
-    story_ent_missing = _missing([(t, w) for t, w, kind in cons if kind], ents)
+    story_ent_missing = _missing([(t, w) for t, w, is_ent in cons if is_ent], ents)
     doc_ent_missing = _missing([(t, ents[t]) for t in doc.top["ents"]], se)
     return sims[0], top3, cons_missing, doc_missing, story_ent_missing * doc_ent_missing
 
@@ -203,7 +206,7 @@ def features(doc: DocVec, story: Story) -> list[float]:
             coverage(story.salient("body"), doc.vecs["body"]),
             coverage(doc.top["ents"], story.sums["ents"]),
             coverage(story.salient("ents"), doc.vecs["ents"]),
-            float(has_time), time_near, log_days, *member_features(doc, story)]
+            float(has_time), time_near, log_days, *member_features(doc, story, body)]
 
 
 JOIN_EXTRA = ("rank_score", "rank_margin", "rival_sim")
