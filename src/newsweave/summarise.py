@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 
 import numpy as np
 
@@ -108,26 +109,51 @@ def _centrality(candidates: list[dict], analyses: list[Analysis]) -> np.ndarray:
     """How much each candidate says what the other outlets say, by meaning: the mean over the
     story's other articles of its embedding cosine to that article's centroid (its own article's
     when the story has one article)."""
-    from .compare.align import embed
-
-    texts, owner, row_of = [], [], {}
+    blocks, owner, row_of = [], [], {}
     for k, an in enumerate(analyses):
-        for i, sent in enumerate(an.sentences):
-            row_of[(an.article.id, i)] = len(texts)
-            texts.append(sent.text)
-            owner.append(k)
-    if not texts:
+        if not an.sentences:
+            continue
+        for i in range(len(an.sentences)):
+            row_of[(an.article.id, i)] = len(owner) + i
+        owner.extend([k] * len(an.sentences))
+        blocks.append(_sentence_vectors(an).astype(np.float32))
+    if not blocks:
         return np.zeros(len(candidates))
-    vectors = embed(texts)
+    vectors = np.concatenate(blocks)
     centroids = np.zeros((len(analyses), vectors.shape[1]), dtype=np.float32)
-    np.add.at(centroids, np.asarray(owner), vectors)
+    centroids[sorted(set(owner))] = [block.sum(axis=0) for block in blocks]
     centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
     rows = np.array([row_of[c["key"]] for c in candidates])
     own = np.asarray(owner)[rows]
-    sim = vectors[rows] @ centroids.T  # candidates × articles
+    # candidates × articles; einsum, not BLAS: a BLAS call wakes threads that then spin on the
+    # cores the rest of the (pure Python) pipeline needs
+    sim = np.einsum("ij,kj->ik", vectors[rows], centroids)
     if len(analyses) == 1:
         return sim[:, 0]
     return (sim.sum(axis=1) - sim[np.arange(len(rows)), own]) / (len(analyses) - 1)
+
+
+_VECTORS: OrderedDict = OrderedDict()  # per article: its sentences' embeddings (a story is rebuilt as it grows)
+VECTOR_CACHE = 2048  # articles
+_VECTORS_LOCK = threading.Lock()
+
+
+def _sentence_vectors(an: Analysis) -> np.ndarray:
+    """The article's sentence embeddings (float16), cached per article."""
+    from .compare.align import embed
+
+    key = (an.article.id, len(an.sentences), an.sentences[-1].end if an.sentences else 0,
+           an.sentences[0].text if an.sentences else "")
+    with _VECTORS_LOCK:
+        if key in _VECTORS:
+            _VECTORS.move_to_end(key)
+            return _VECTORS[key]
+    vectors = embed([s.text for s in an.sentences]).astype(np.float16)
+    with _VECTORS_LOCK:
+        _VECTORS[key] = vectors
+        if len(_VECTORS) > VECTOR_CACHE:
+            _VECTORS.popitem(last=False)
+    return vectors
 
 
 def _locate(an: Analysis, offset: int):

@@ -179,8 +179,9 @@ def embed(texts: list[str]) -> np.ndarray:
 def _embedding_columns(claims: list[Claim], position: np.ndarray, iu: np.ndarray, ju: np.ndarray) -> dict:
     v = embed([c.text for c in claims])
     leads = np.flatnonzero(position <= 1)
-    lead_sim = v @ _unit(v[leads].mean(axis=0)) if len(leads) else np.zeros(len(claims))
-    centroid_sim = v @ _unit(v.mean(axis=0))
+    # einsum, not BLAS, whose woken threads spin on the cores the rest of the pipeline needs
+    lead_sim = np.einsum("ij,j->i", v, _unit(v[leads].mean(axis=0))) if len(leads) else np.zeros(len(claims))
+    centroid_sim = np.einsum("ij,j->i", v, _unit(v.mean(axis=0)))
     pair_cos = np.einsum("ij,ij->i", v[iu], v[ju])
     return {
         "emb_cos": pair_cos,
