@@ -237,3 +237,26 @@ def test_event_level_facts_group_whole_sentences_and_are_coarser(seeds, seed_fac
     assert max(len(f.sources) for f in events) > max(len(f.sources) for f in seed_facts)
     with pytest.raises(ValueError):
         compare_story(seeds, level="paragraph")
+
+
+def test_embedding_features_see_a_paraphrase_that_shares_no_word():
+    """Claims that share no content word (so word features are blind) but say the same thing score
+    a higher embedding cosine than an unrelated claim; they are computed only when a model weighs them."""
+    from newsweave.compare import align
+    from newsweave.compare.claims import build_claims
+
+    ans = _analyse(
+        Article(id="a", text="A powerful earthquake struck northern Iran on Sunday.\n"
+                             "Officials counted the ballots of the mayoral election."),
+        Article(id="b", text="Dozens died when a strong tremor shook the north of the country."))
+    claims = build_claims(ans, clauses=False)
+    quake = next(c.id for c in claims if "earthquake" in c.text)
+    vote = next(c.id for c in claims if "ballots" in c.text)
+    tremor = next(c.id for c in claims if "tremor" in c.text)
+    w = {**align.weights(), "coef": {"cos": 1.0}}
+    pairs, rows, _ = align.pair_features(claims, w, every_pair=True)
+    col = align.FEATURES.index("emb_cos")
+    assert not align.uses_embeddings(w) and not rows[:, col].any()
+    pairs, rows, _ = align.pair_features(claims, {**w, "coef": {"emb_cos": 1.0}}, every_pair=True)
+    emb = {frozenset(p): r[col] for p, r in zip(pairs.tolist(), rows)}
+    assert emb[frozenset((quake, tremor))] > emb[frozenset((vote, tremor))] + 0.15
