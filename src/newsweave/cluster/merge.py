@@ -230,6 +230,10 @@ class MergeModel:
     threshold: float
     features: tuple[str, ...] = FEATURES
     info: dict[str, Any] = field(default_factory=dict)
+    # Least body similarity a join needs: the 0.5% quantile of the true joins' in development data.
+    # Outside it the logistic join model extrapolates (a one-line headline sharing one word with a
+    # story is not evidence, however the other features line up).
+    min_body_cos: float = 0.0
 
     def rank(self, x: list[float]) -> float:
         return self.rank_intercept + sum(c * v for c, v in zip(self.rank_coef, x))
@@ -240,6 +244,8 @@ class MergeModel:
         return [*x, best, min(MARGIN_CAP, best - floor), rival_sim]
 
     def join_probability(self, z: list[float]) -> float:
+        if z[0] < self.min_body_cos:  # z[0] is body_cos
+            return 0.0
         return _sigmoid(self.join_intercept + sum(c * v for c, v in zip(self.join_coef, z)))
 
     def choose(self, candidates: list[list[float]], stories: list[Story]) -> tuple[int, list[float] | None]:
@@ -258,7 +264,7 @@ class MergeModel:
         return {"features": list(self.features), "rank_coef": self.rank_coef,
                 "rank_intercept": self.rank_intercept, "join_features": list(self.features + JOIN_EXTRA),
                 "join_coef": self.join_coef, "join_intercept": self.join_intercept,
-                "threshold": self.threshold, "info": self.info}
+                "threshold": self.threshold, "min_body_cos": self.min_body_cos, "info": self.info}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> MergeModel:
@@ -267,7 +273,7 @@ class MergeModel:
             raise ValueError(f"merge model features {names} do not match this version's {FEATURES}")
         return cls([float(c) for c in data["rank_coef"]], float(data["rank_intercept"]),
                    [float(c) for c in data["join_coef"]], float(data["join_intercept"]),
-                   float(data["threshold"]), names, data.get("info", {}))
+                   float(data["threshold"]), names, data.get("info", {}), float(data.get("min_body_cos", 0.0)))
 
 
 def load_model() -> MergeModel:

@@ -319,4 +319,6 @@ def _train(decisions: list[Decision], C: float) -> MergeModel:
     model.join_coef = [float(c) for c in joiner.coef_[0]]
     model.join_intercept = float(joiner.intercept_[0])
     model.info = {"pairs": len(y), "decisions": len(t)}
+    joins = sorted(x[0] for d in decisions for k, x in enumerate(d.features) if k in d.positives)
+    model.min_body_cos = round(joins[int(0.005 * len(joins))], 4) if joins else 0.0
     return model
