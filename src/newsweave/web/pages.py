@@ -23,7 +23,7 @@ def render(request: Request, name: str, api: str, **context: Any) -> HTMLRespons
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(
+async def index(
     request: Request,
     q: Annotated[str | None, Query(max_length=500)] = None,
     outlet: str | None = None,
@@ -54,12 +54,12 @@ def index(
 
 
 @router.get("/search", response_class=RedirectResponse)
-def search(q: str = "") -> RedirectResponse:
+async def search(q: str = "") -> RedirectResponse:
     return RedirectResponse("/?" + urlencode({"q": q}) if q else "/", status_code=303)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: str, fact: str | None = None) -> HTMLResponse:
+async def story_page(request: Request, story_id: str, fact: str | None = None) -> HTMLResponse:
     store = request.app.state.store
     story = store.get_story(story_id)
     if story is None:
@@ -78,7 +78,7 @@ def story_page(request: Request, story_id: str, fact: str | None = None) -> HTML
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
-def article_page(request: Request, article_id: str) -> HTMLResponse:
+async def article_page(request: Request, article_id: str) -> HTMLResponse:
     row = request.app.state.store.get_article(article_id)
     if row is None:
         raise Problem(404, f"no article {article_id!r}")
@@ -91,7 +91,7 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
 
 
 @router.get("/entities/{entity_id:path}", response_class=HTMLResponse)
-def entity_page(request: Request, entity_id: str) -> HTMLResponse:
+async def entity_page(request: Request, entity_id: str) -> HTMLResponse:
     entity = request.app.state.store.get_entity(entity_id)
     if entity is None:
         raise Problem(404, f"no entity {entity_id!r}")

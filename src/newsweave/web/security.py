@@ -77,7 +77,7 @@ def _challenge(request: Request) -> dict[str, str]:
     return {"WWW-Authenticate": 'Basic realm="newsweave"'}
 
 
-def require_write(request: Request) -> None:
+async def require_write(request: Request) -> None:
     settings = request.app.state.settings
     if not settings.token:
         raise Problem(403, f"writes are disabled on this server: start it with {TOKEN_ENV}=<secret> in the "
@@ -89,7 +89,7 @@ def require_write(request: Request) -> None:
         raise Problem(403, "wrong token", _challenge(request))
 
 
-def require_read(request: Request) -> None:
+async def require_read(request: Request) -> None:
     settings = request.app.state.settings
     if not settings.private:
         return
