@@ -42,16 +42,17 @@ class Report:
     errors: list[InputError] = field(default_factory=list)
     stories: list[str] = field(default_factory=list)  # stories created or updated, in order
     article_ids: list[str] = field(default_factory=list)  # every article read, stored before or not
+    _seen: set[str] = field(default_factory=set, repr=False)  # ``stories`` as a set: O(1) over a long stream
 
     def touched(self, story_id: str) -> None:
-        """Record an updated story once (a set keeps this O(1) over a long stream)."""
-        seen = self.__dict__.setdefault("_seen", set(self.stories))
-        if story_id not in seen:
-            seen.add(story_id)
+        """Record an updated story once."""
+        if story_id not in self._seen:
+            self._seen.add(story_id)
             self.stories.append(story_id)
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
+        del d["_seen"]
         d["errors"] = [str(e) for e in self.errors]
         return d
 

@@ -34,6 +34,7 @@ FEATURES = (
     "has_time", "time_near", "log_days",
     "mem_max", "mem_top3", "cons_missing", "doc_missing", "ent_conflict",
 )
+BODY_COS = FEATURES.index("body_cos")  # the feature the join model's evidence floor reads
 
 
 @dataclass
@@ -244,7 +245,7 @@ class MergeModel:
         return [*x, best, min(MARGIN_CAP, best - floor), rival_sim]
 
     def join_probability(self, z: list[float]) -> float:
-        if z[0] < self.min_body_cos:  # z[0] is body_cos
+        if z[BODY_COS] < self.min_body_cos:
             return 0.0
         return _sigmoid(self.join_intercept + sum(c * v for c, v in zip(self.join_coef, z)))
 

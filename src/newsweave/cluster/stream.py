@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..model import Analysis
-from .merge import DAY, FEATURES, JOIN_EXTRA, DocVec, MergeModel, Story, features, load_model, vectorise
+from .merge import BODY_COS, DAY, FEATURES, JOIN_EXTRA, DocVec, MergeModel, Story, features, load_model, vectorise
 from .text import DocFreq, doc_terms, load_background
 
 log = logging.getLogger(__name__)
@@ -319,6 +319,6 @@ def _train(decisions: list[Decision], C: float) -> MergeModel:
     model.join_coef = [float(c) for c in joiner.coef_[0]]
     model.join_intercept = float(joiner.intercept_[0])
     model.info = {"pairs": len(y), "decisions": len(t)}
-    joins = sorted(x[0] for d in decisions for k, x in enumerate(d.features) if k in d.positives)
+    joins = sorted(x[BODY_COS] for d in decisions for k, x in enumerate(d.features) if k in d.positives)
     model.min_body_cos = round(joins[int(0.005 * len(joins))], 4) if joins else 0.0
     return model

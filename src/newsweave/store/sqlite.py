@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..errors import StoreError
-from ..model import Analysis, Article, DateMention, Event, Mention, Sentence, SourceSpan
+from ..model import Analysis, Article, DateMention, Event, Mention, Sentence, SourceSpan, to_dict
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 ARTICLE_COLUMNS = ("id", "content_hash", "story_id", "duplicate_of", "outlet", "url", "title", "published",
@@ -253,8 +253,6 @@ def story_row(r) -> dict[str, Any]:
 
 
 def analysis_to_json(an: Analysis) -> dict[str, Any]:
-    from ..model import to_dict
-
     return {"sentences": to_dict(an.sentences), "mentions": to_dict(an.mentions),
             "dates": to_dict(an.dates), "events": to_dict(an.events)}
 
