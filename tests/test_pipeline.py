@@ -221,3 +221,34 @@ def test_a_growing_story_compares_its_first_and_latest_articles_only(tmp_path):
     cited = {src["article"] for f in story["facts"] for src in f["sources"]}
     assert "a1" not in cited and {"a0", "a5"} <= cited
     assert compared_members(members, limit=150) == members
+
+
+def test_a_story_recompared_lazily_mid_ingest_is_up_to_date_when_the_ingest_ends(tmp_path, monkeypatch):
+    # Mid-ingest a story is recompared only once it has grown by REFRESH_GROWTH; a batch in between
+    # updates its article list but keeps its facts; the end of the ingest recompares what lags.
+    import newsweave.pipeline as pipeline_mod
+    from newsweave.analyse import analyse
+    from newsweave.clean import clean
+    from newsweave.model import Article
+    from newsweave.pipeline import Report
+
+    monkeypatch.setattr(pipeline_mod, "ALWAYS_REFRESH", 1)
+    monkeypatch.setattr(pipeline_mod, "REFRESH_GROWTH", 10.0)
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    first, second = analyse([clean(Article(id=f"seed{i}", text=texts[i], outlet=f"Outlet {i}")) for i in range(2)])
+    store = open_store(str(tmp_path / "lazy.db"))
+    pipeline, report = Pipeline(store), Report()
+    pipeline.add_analysed([first], report)
+    pipeline.add_analysed([second], report)
+    (story_id,) = report.stories
+    lagging = store.get_story(story_id)
+    assert len(lagging["articles"]) == 2 and lagging["compared_articles"] == 1
+    assert lagging["counts"]["corroborated"] == 0  # facts still from the first article alone
+    pipeline.flush(report)
+    story = store.get_story(story_id)
+    assert story["compared_articles"] == 2 and story["counts"]["corroborated"] >= 5
+    assert {s["article"] for f in story["facts"] for s in f["sources"]} == {"seed0", "seed1"}
+    # The whole ingest path flushes by itself: a fresh pipeline over the same input, one per batch.
+    store2 = open_store(str(tmp_path / "ingest.db"))
+    done = Pipeline(store2, batch_size=1).ingest([Article(id=f"seed{i}", text=texts[i], outlet=f"Outlet {i}") for i in range(2)])
+    assert store2.get_story(done.stories[0])["compared_articles"] == 2

@@ -6,6 +6,7 @@ Articles already stored (same id) are skipped, so ingesting the same input twice
 """
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -29,6 +30,14 @@ log = logging.getLogger(__name__)
 RECENT_ARTICLES = 5000
 # Most original articles a story's facts are compared over (its first and its latest ones).
 MAX_COMPARED = 150
+# Mid-ingest, a story's facts and summary are recomputed once it has grown by this factor since
+# they were last computed (or while it is small); otherwise the batch only updates its article list,
+# entities and events. Comparison is superlinear in a story's size, so recomparing a growing story
+# on every batch made a long stream's cost per article climb; growing it geometrically keeps the
+# total cost per story a constant multiple of one comparison. Every story left behind is brought up
+# to date when the ingest ends (``Pipeline.flush``).
+REFRESH_GROWTH = 1.25
+ALWAYS_REFRESH = 8  # members: stories this small are always recompared (it is cheap)
 
 
 @dataclass
@@ -106,13 +115,26 @@ def compared_members(members: list[tuple[Analysis, str | None]], limit: int) -> 
 
 
 def build_story(story_id: str, members: list[tuple[Analysis, str | None]],
-                max_compared: int = MAX_COMPARED) -> tuple[dict[str, Any], list[dict]]:
-    """The story JSON (facts, summary, entities, events) and its entity rows."""
+                max_compared: int = MAX_COMPARED, previous: dict[str, Any] | None = None,
+                ) -> tuple[dict[str, Any], list[dict]]:
+    """The story JSON (facts, summary, entities, events) and its entity rows.
+
+    ``previous``: the story as stored; its facts, summary and counts are kept as they are (the
+    cheap update of a story that has not grown enough to be recompared, see REFRESH_GROWTH).
+    """
     analyses = [an for an, _ in members]
-    compared = compared_members(members, max_compared)
-    duplicate_of = {an.article.id: dup for an, dup in compared if dup}
-    facts = compare_story([an for an, _ in compared], duplicate_of, story_id=story_id)
-    summary = summarise(facts, [an for an, _ in compared])
+    if previous is None:
+        compared = compared_members(members, max_compared)
+        duplicate_of = {an.article.id: dup for an, dup in compared if dup}
+        fact_list = compare_story([an for an, _ in compared], duplicate_of, story_id=story_id)
+        counted = Counter(f.status for f in fact_list)
+        facts = to_dict(fact_list)
+        summary = to_dict(summarise(fact_list, [an for an, _ in compared]))
+        counts = {k: counted.get(k, 0) for k in ("corroborated", "single_source", "conflicting")}
+        n_compared = len(compared)
+    else:
+        facts, summary = previous["facts"], previous["summary"]
+        counts, n_compared = previous["counts"], previous["compared_articles"]
     entities = canonicalise(analyses)
     events = merge_events(analyses)
     outlets = []
@@ -120,7 +142,6 @@ def build_story(story_id: str, members: list[tuple[Analysis, str | None]],
         if an.article.outlet and an.article.outlet not in outlets:
             outlets.append(an.article.outlet)
     published = sorted(an.article.published for an in analyses if an.article.published)
-    counts = Counter(f.status for f in facts)
     articles = []
     for an, dup in members:
         brief = an.article.brief()
@@ -134,10 +155,12 @@ def build_story(story_id: str, members: list[tuple[Analysis, str | None]],
         "independent_sources": len(independent_sources(members)),
         "first_seen": published[0] if published else None,
         "last_seen": published[-1] if published else None,
-        "counts": {k: counts.get(k, 0) for k in ("corroborated", "single_source", "conflicting")},
-        "compared_articles": len(compared),  # facts and summary come from these (all, up to MAX_COMPARED originals)
-        "facts": to_dict(facts),
-        "summary": to_dict(summary),
+        "counts": counts,
+        # facts and summary come from this many members (all, up to MAX_COMPARED originals; fewer
+        # while an ingest is under way and the story has grown less than REFRESH_GROWTH since)
+        "compared_articles": n_compared,
+        "facts": facts,
+        "summary": summary,
         "entities": to_dict(entities),
         "events": to_dict(events),
     }
@@ -154,6 +177,8 @@ class Pipeline:
         self.progress = progress  # a tqdm-like object with .update(n), or None
         self.dedup = DuplicateFinder()
         self.clusterer = StoryClusterer()
+        self._compared_at: dict[str, int] = {}  # story -> its member count when last compared
+        self._stale: dict[str, None] = {}  # stories whose facts lag their members (ordered set)
         self._seed()
 
     def _seed(self) -> None:
@@ -182,7 +207,16 @@ class Pipeline:
                 batch = []
         if batch:
             self._process(batch, report)
+        self.flush(report)
         return report
+
+    def flush(self, report: Report) -> None:
+        """Recompare every story whose facts lag its members (see REFRESH_GROWTH)."""
+        if not self._stale:
+            return
+        with self.store.transaction() as tx:
+            for story_id in list(self._stale):
+                self._save(story_id, self.store.load_analyses(story_id), refresh=True, tx=tx)
 
     def _process(self, batch: list[Article], report: Report) -> None:
         # Within a batch, one copy per id; ids already stored are skipped (idempotent re-ingest).
@@ -214,10 +248,27 @@ class Pipeline:
             self.store.insert_articles(tx, rows)
             for story_id in touched:
                 members = self.store.load_analyses(story_id)  # same connection: sees this batch
-                story, entities = build_story(story_id, members)
-                self.store.save_story(tx, story, entities)
+                self._save(story_id, members, refresh=self._due(story_id, len(members)), tx=tx)
         report.added += len(rows)
         for s in touched:
             report.touched(s)
         if self.progress is not None:
             self.progress.update(len(rows))
+
+    def _due(self, story_id: str, n_members: int) -> bool:
+        """Whether a story's facts are recompared now, or once the ingest ends."""
+        last = self._compared_at.get(story_id)
+        return last is None or n_members <= ALWAYS_REFRESH or n_members >= REFRESH_GROWTH * last
+
+    def _save(self, story_id: str, members: list[tuple[Analysis, str | None]], refresh: bool, tx) -> None:
+        previous = None
+        if not refresh:
+            raw = self.store.get_story_json(story_id)  # same connection: this transaction's view
+            previous = json.loads(raw) if raw else None
+        story, entities = build_story(story_id, members, previous=previous)
+        self.store.save_story(tx, story, entities)
+        if previous is None:
+            self._compared_at[story_id] = len(members)
+            self._stale.pop(story_id, None)
+        else:
+            self._stale[story_id] = None
