@@ -117,3 +117,50 @@ def evaluate(stories: list[GoldStory], analyses: dict[str, list[Analysis]] | Non
     return {"stories": len(stories), "newsweave": mean(ours), "lead_baseline": mean(lead),
             "summary_sentences": sentences, "cited": cited, "supported": backed,
             "mean_words": round(words / max(1, len(stories)), 1)}
+
+
+def fit(stories: list[GoldStory], analyses: dict[str, list[Analysis]], length_scale: float,
+        quote: float, c: float = 10.0) -> dict:
+    """Fit the summary word model (``data/summary_model.json``) on gold stories.
+
+    Unigram rows: every word of a story at each level j (its j-th use, up to its uses in the
+    story), labelled by whether the reference uses it at least j times; bigram rows: every word
+    pair, labelled by whether the reference uses it. Logistic regressions (no intercept: the
+    ``bias`` feature is one). The reference length is a least-squares line in the story's words.
+    ``length_scale`` and ``quote`` are selection settings chosen on held-out stories.
+    """
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from ..summarise import (BIGRAM_FEATURES, LEVELS, UNIGRAM_FEATURES, bigram_features, level_features,
+                             story_stats, unigram_features)
+
+    xu, yu, xb, yb, n_words, n_ref, rows = [], [], [], [], [], [], []
+    for s in stories:
+        stats = story_stats(analyses[s.id])
+        ref = tokens(s.reference)
+        uses, ref_pairs = Counter(ref), set(zip(ref, ref[1:]))
+        vocab, base = unigram_features(stats)
+        for j in range(1, LEVELS + 1):
+            keep = [i for i, w in enumerate(vocab) if stats["count"][w] >= j]
+            xu.append(level_features(base[keep], j))
+            yu.extend(uses[vocab[i]] >= j for i in keep)
+        rows.append((stats, vocab, ref_pairs))
+        n_words.append(sum(stats["sizes"]))
+        n_ref.append(len(ref))
+    unigram = LogisticRegression(C=c, fit_intercept=False, max_iter=5000).fit(np.vstack(xu), np.array(yu))
+    wu = unigram.coef_[0]
+    for stats, vocab, ref_pairs in rows:
+        _, base = unigram_features(stats)
+        p1 = 1 / (1 + np.exp(-(level_features(base, 1) @ wu)))
+        log_p = {w: float(np.log(max(1e-9, p))) for w, p in zip(vocab, p1)}
+        pairs, feats = bigram_features(stats, log_p)
+        xb.append(feats)
+        yb.extend(g in ref_pairs for g in pairs)
+    bigram = LogisticRegression(C=c, fit_intercept=False, max_iter=5000).fit(np.vstack(xb), np.array(yb))
+    per_word, intercept = np.polyfit(np.array(n_words, float), np.array(n_ref, float), 1)
+    r4 = lambda v: round(float(v), 4)  # noqa: E731
+    return {"unigram": dict(zip(UNIGRAM_FEATURES, map(r4, wu))),
+            "bigram": dict(zip(BIGRAM_FEATURES, map(r4, bigram.coef_[0]))),
+            "length": {"intercept": r4(intercept), "per_word": r4(per_word)},
+            "length_scale": length_scale, "quote": quote, "stories": len(stories)}
