@@ -21,10 +21,11 @@ import math
 import re
 from collections import Counter
 from importlib import resources
+from itertools import repeat
 
 import numpy as np
 
-from .compare.text import STOP, content_stems, stem_set, words
+from .compare.text import STOP, stem, stem_set, words
 from .model import Analysis, Fact, SummarySentence
 
 log = logging.getLogger(__name__)
@@ -84,13 +85,17 @@ def summarise(facts: list[Fact], analyses: list[Analysis], max_sentences: int = 
     n1 = n2 = total = 0
     picked: list[dict] = []
 
+    for c in candidates:  # what each would add to an empty summary
+        c["hit1"] = sum(sum(p_word[w][:k]) for w, k in c["unigrams"].items() if w in p_word)
+        c["hit2"] = sum(p_pair.get(g, 0.0) for g in c["bigrams"])
+
     def value(c: dict) -> tuple[float, float, float]:
-        h1 = 0.0
-        for w, k in c["unigrams"].items():
-            p = p_word.get(w)
-            if p:
-                h1 += sum(p[used[w]:used[w] + k])
-        h2 = sum(p_pair.get(g, 0.0) for g in c["bigrams"] - pairs)
+        h1, h2 = c["hit1"], c["hit2"]
+        for w in c["unigrams"].keys() & used.keys():  # later uses of a word are worth less
+            p, k, u = p_word.get(w, ()), c["unigrams"][w], used[w]
+            h1 -= sum(p[:k]) - sum(p[u:u + k])
+        for g in c["bigrams"] & pairs:
+            h2 -= p_pair.get(g, 0.0)
         f = 2 * (hit1 + h1) / (n1 + c["n"] + ref_len) + 2 * (hit2 + h2) / (n2 + c["n"] - 1 + ref_len)
         return f + c["prior"], h1, h2
 
@@ -100,7 +105,7 @@ def summarise(facts: list[Fact], analyses: list[Analysis], max_sentences: int = 
         if picked and v <= score:
             break  # nothing left raises the expected F1
         candidates.remove(best)
-        new_stems = set(content_stems(best["sentence"].text))
+        new_stems = best["stems"]
         if picked and not new_stems - stems:
             continue  # says nothing the summary has not said
         if not supported(best["sentence"], analyses):
@@ -149,17 +154,21 @@ def story_stats(analyses: list[Analysis]) -> dict:
             "pair_df": pdf, "pair_title": ptitle, "pair_lead": plead, "pair_count": pcount, "sizes": sizes}
 
 
+def _column(counter: dict, keys: list) -> np.ndarray:
+    return np.fromiter(map(counter.get, keys, repeat(0)), dtype=float, count=len(keys))
+
+
 def unigram_features(stats: dict) -> tuple[list[str], np.ndarray]:
     """The story's words and their features at level 1 (rows), before the level terms."""
     n = stats["n"]
     vocab = list(stats["count"])
-    rows = []
-    for w in vocab:
-        c = stats["count"][w]
-        df = stats["df"][w]
-        rows.append([1.0, df / n, float(df >= 2), stats["title"][w] / n, float(w in STOP), float(w.isdigit()),
-                     math.log1p(c / n), stats["lead"][w] / n, math.log(len(w)), stats["cap"][w] / c])
-    return vocab, np.array(rows, dtype=float).reshape(len(vocab), 10)
+    count, df = _column(stats["count"], vocab), _column(stats["df"], vocab)
+    stop = np.fromiter((w in STOP for w in vocab), dtype=float, count=len(vocab))
+    num = np.fromiter((w.isdigit() for w in vocab), dtype=float, count=len(vocab))
+    length = np.fromiter(map(len, vocab), dtype=float, count=len(vocab))
+    cols = [np.ones(len(vocab)), df / n, (df >= 2).astype(float), _column(stats["title"], vocab) / n, stop, num,
+            np.log1p(count / n), _column(stats["lead"], vocab) / n, np.log(length), _column(stats["cap"], vocab) / count]
+    return vocab, np.stack(cols, axis=1) if vocab else np.zeros((0, len(cols)))
 
 
 def level_features(base: np.ndarray, j: int) -> np.ndarray:
@@ -174,14 +183,17 @@ def bigram_features(stats: dict, log_p: dict) -> tuple[list[tuple], np.ndarray]:
     """The story's word pairs and their features (``log_p``: each word's log probability at level 1)."""
     n = stats["n"]
     pairs = list(stats["pair_count"])
-    rows = []
-    for g in pairs:
-        df = stats["pair_df"][g]
-        n_stop = (g[0] in STOP) + (g[1] in STOP)
-        rows.append([1.0, df / n, float(df >= 2), stats["pair_title"][g] / n, stats["pair_lead"][g] / n,
-                     float(n_stop == 0), float(n_stop == 2), math.log1p(stats["pair_count"][g] / n),
-                     float(g[0].isdigit() or g[1].isdigit()), log_p[g[0]], log_p[g[1]]])
-    return pairs, np.array(rows, dtype=float).reshape(len(pairs), len(BIGRAM_FEATURES))
+    if not pairs:
+        return pairs, np.zeros((0, len(BIGRAM_FEATURES)))
+    df = _column(stats["pair_df"], pairs)
+    n_stop = np.fromiter(((a in STOP) + (b in STOP) for a, b in pairs), dtype=float, count=len(pairs))
+    num = np.fromiter((a.isdigit() or b.isdigit() for a, b in pairs), dtype=float, count=len(pairs))
+    cols = [np.ones(len(pairs)), df / n, (df >= 2).astype(float), _column(stats["pair_title"], pairs) / n,
+            _column(stats["pair_lead"], pairs) / n, (n_stop == 0).astype(float), (n_stop == 2).astype(float),
+            np.log1p(_column(stats["pair_count"], pairs) / n), num,
+            np.fromiter((log_p[a] for a, _ in pairs), dtype=float, count=len(pairs)),
+            np.fromiter((log_p[b] for _, b in pairs), dtype=float, count=len(pairs))]
+    return pairs, np.stack(cols, axis=1)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -205,29 +217,42 @@ def word_probabilities(stats: dict, m: dict) -> tuple[dict, dict]:
 def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, int]) -> list[dict]:
     """Every source sentence of every fact, once, citing the articles that state it."""
     found: dict[tuple[str, int], dict] = {}
+    short: set[tuple[str, int]] = set()
     for k, fact in enumerate(facts):
+        articles = [a for a in dict.fromkeys(s.article for s in fact.sources) if a in by_id]
         for span in fact.sources:
             an = by_id.get(span.article)
             located = _locate(an, span.start) if an else None
             if located is None:
                 continue
             i, sent = located
-            text = an.article.text[sent.start:sent.end].strip()
-            n_words = len(words(text))
-            if n_words < MIN_WORDS:
-                continue
             key = (span.article, i)
-            if key not in found:
-                found[key] = {"sentence": SummarySentence(text=text, sources=[span.article], facts=[]),
-                              "words": n_words, "at": (an.article.published or "", order[span.article], i),
-                              "key": key}
-            cand = found[key]
+            if key in short:
+                continue
+            cand = found.get(key)
+            if cand is None:
+                text = an.article.text[sent.start:sent.end].strip()
+                n_words, stems = _sentence_words(text)
+                if n_words < MIN_WORDS:
+                    short.add(key)
+                    continue
+                cand = found[key] = {"sentence": SummarySentence(text=text, sources=[span.article], facts=[]),
+                                     "words": n_words, "at": (an.article.published or "", order[span.article], i),
+                                     "key": key, "stems": stems}
             if k not in cand["sentence"].facts:
                 cand["sentence"].facts.append(k)
-            for a in _citable(text, span.article, [s.article for s in fact.sources], by_id):
-                if a not in cand["sentence"].sources:
+            # the fact's other articles that state enough of this very sentence to be cited for it
+            for a in articles:
+                if a not in cand["sentence"].sources and _stated(cand["stems"], by_id[a]):
                     cand["sentence"].sources.append(a)
     return list(found.values())
+
+
+@functools.lru_cache(maxsize=65536)
+def _sentence_words(text: str) -> tuple[int, frozenset[str]]:
+    """A sentence's word count and content stems (cached: a story's sentences recur on every update)."""
+    ws = words(text)
+    return len(ws), frozenset(stem(w) for w in ws if w not in STOP and len(w) > 1)
 
 
 def _locate(an: Analysis, offset: int):
@@ -235,16 +260,6 @@ def _locate(an: Analysis, offset: int):
         if sent.start <= offset < sent.end:
             return i, sent
     return None
-
-
-def _citable(text: str, writer: str, articles: list[str], by_id: dict[str, Analysis]) -> list[str]:
-    """The fact's articles that state enough of this very sentence to be cited for it."""
-    stems = set(content_stems(text))
-    out = []
-    for a in dict.fromkeys(articles):
-        if a == writer or (a in by_id and _stated(stems, by_id[a])):
-            out.append(a)
-    return out
 
 
 def _stated(stems: set[str], an: Analysis) -> bool:
@@ -275,5 +290,5 @@ def supported(sentence: SummarySentence, analyses: list[Analysis]) -> bool:
     parts = [_norm(sentence.text[s:e]) for s, e in split_clauses(sentence.text)] or [_norm(sentence.text)]
     if not all(any(p in t for t in texts.values()) for p in parts if p):
         return False
-    stems = set(content_stems(sentence.text))
+    stems = stem_set(sentence.text)
     return all(_stated(stems, by_id[a]) for a in sentence.sources)
