@@ -126,6 +126,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--requests", type=int, default=50, help="per client and route")
     ap.add_argument("--db", help="keep the built database here and reuse it on later runs")
+    ap.add_argument("--workers", type=int, default=2, help="server processes (`newsweave serve --workers`; one per core)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or str(Path(tmp) / "load.db")
@@ -133,7 +134,7 @@ def main() -> None:
         if story_ids is None:
             story_ids = build_db(db, args.articles)
         port = free_port()
-        server = subprocess.Popen([NEWSWEAVE, "serve", "--db", db, "--port", str(port)],
+        server = subprocess.Popen([NEWSWEAVE, "serve", "--db", db, "--port", str(port), "--workers", str(args.workers)],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -150,6 +151,7 @@ def main() -> None:
                 "API story        /api/stories/{id}": lambda r: f"/api/stories/{r.choice(story_ids)}",
             }
             print(f"{args.clients} concurrent clients × {args.requests} requests per route, 127.0.0.1, "
+                  f"{args.workers} server process{'es' if args.workers > 1 else ''}, "
                   f"keep-alive connections (a light asyncio client, so the server gets the CPU)\n")
             for name, make in routes.items():
                 latencies, failures, wall = asyncio.run(load(port, make, args.clients, args.requests))

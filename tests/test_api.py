@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import subprocess
+import time
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -470,6 +473,55 @@ def test_serve_private_needs_a_token(built, cli_env):
     proc = subprocess.run([NEWSWEAVE, "serve", "--db", built[0], "--private", "--get", "/"],
                           capture_output=True, text=True, env=cli_env, timeout=120)
     assert proc.returncode != 0 and "NEWSWEAVE_TOKEN" in proc.stderr
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def test_serve_with_two_workers_answers_from_both_and_stops_cleanly(built, cli_env):
+    import httpx
+
+    proc = subprocess.Popen([NEWSWEAVE, "serve", "--db", built[0], "--port", "0", "--workers", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=cli_env)
+    try:
+        line = proc.stdout.readline()
+        base = re.search(r"http://127\.0\.0\.1:\d+", line).group(0)
+        workers = []
+        for _ in range(100):
+            workers = _children(proc.pid)
+            if len(workers) == 2:
+                break
+            time.sleep(0.1)
+        assert len(workers) == 2, workers
+        for _ in range(300):  # both workers accept once they are up
+            try:
+                if httpx.get(base + "/api/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        bodies = []
+        for _ in range(40):  # a new connection each: the kernel spreads them over the workers
+            r = httpx.get(base + "/api/stories/s-visit", timeout=10, headers={"connection": "close"})
+            assert r.status_code == 200
+            bodies.append(r.json()["id"])
+        assert set(bodies) == {"s-visit"}
+        page = httpx.get(base + "/stories/s-visit", timeout=10)
+        assert page.status_code == 200 and "Pakistan rolls out welcome for Tokayev" in page.text
+    finally:
+        proc.terminate()
+        code = proc.wait(30)
+    assert code == 0
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()
+                and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]]
 
 
 # -- writes through the real pipeline -------------------------------------------------------------

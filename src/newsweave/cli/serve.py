@@ -1,6 +1,8 @@
 """`newsweave serve`: the web pages and the HTTP API over a database."""
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import sys
 
@@ -19,9 +21,12 @@ from .base import db_option, echo_error, main
 @click.option("--private", is_flag=True, envvar="NEWSWEAVE_PRIVATE", help="Require the token for reads too.")
 @click.option("--max-body-mb", type=click.FloatRange(0.001), default=10, show_default=True, help="Largest request body.")
 @click.option("--max-batch", type=click.IntRange(1), default=1000, show_default=True, help="Most articles in one POST.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes sharing the port (reads scale with cores; writes still go one at a "
+              "time, and each process re-reads the stories another one wrote before it ingests).")
 @click.option("--get", "get_path", metavar="PATH", help="Answer one GET request (e.g. /api/stories) without a server, "
               "print the body and exit: 0 for status 200, 1 otherwise.")
-def serve(db, host, port, token, private, max_body_mb, max_batch, get_path):
+def serve(db, host, port, token, private, max_body_mb, max_batch, workers, get_path):
     """Serve the story pages and the HTTP API.
 
     Pages: / (stories, search), /stories/ID, /articles/ID, /entities/ID. API under /api (see
@@ -31,6 +36,7 @@ def serve(db, host, port, token, private, max_body_mb, max_batch, get_path):
     \b
     Examples:
       newsweave serve --db news.db --port 8000
+      newsweave serve --db news.db --workers 2      # one process per core
       NEWSWEAVE_TOKEN=s3cret newsweave serve --db news.db --host 0.0.0.0
       curl -H "Authorization: Bearer s3cret" --data-binary @articles.jsonl localhost:8000/api/articles
       newsweave serve --db news.db --get /api/stories
@@ -49,7 +55,7 @@ def serve(db, host, port, token, private, max_body_mb, max_batch, get_path):
     app = create_app(store, settings)
     if get_path:
         sys.exit(_get(app, get_path, token))
-    _run(app, host, port, bool(token))
+    _run(app, host, port, bool(token), workers, store)
 
 
 def _get(app, path: str, token: str | None) -> int:
@@ -69,7 +75,7 @@ def _get(app, path: str, token: str | None) -> int:
     return 0 if status == 200 else 1
 
 
-def _run(app, host: str, port: int, writable: bool) -> None:
+def _run(app, host: str, port: int, writable: bool, workers: int = 1, store=None) -> None:
     import uvicorn
 
     # Bind here so --port 0 can report the port the system chose.
@@ -89,4 +95,46 @@ def _run(app, host: str, port: int, writable: bool) -> None:
     sys.stdout.flush()
     config = uvicorn.Config(app, log_level="info", access_log=True, proxy_headers=False,
                             timeout_graceful_shutdown=5)
-    uvicorn.Server(config).run(sockets=[sock])
+    if workers == 1:
+        uvicorn.Server(config).run(sockets=[sock])
+        return
+    _run_workers(config, sock, workers, store)
+
+
+def _run_workers(config, sock: socket.socket, workers: int, store) -> None:
+    """Fork ``workers`` servers on the one listening socket (the kernel spreads connections over
+    them); this process waits, passes SIGTERM/SIGINT on, and exits when they have all stopped."""
+    import uvicorn
+
+    if store is not None:
+        store.close()  # a database connection must not cross a fork: each child opens its own
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # child
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                uvicorn.Server(config).run(sockets=[sock])
+            finally:
+                os._exit(0)
+        children.append(pid)
+
+    def forward(signum, _frame):
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    status = 0
+    for pid in children:
+        while True:
+            try:
+                _, code = os.waitpid(pid, 0)
+                break
+            except InterruptedError:
+                continue
+        status = status or os.waitstatus_to_exitcode(code)
+    sys.exit(status if status > 0 else 0)
