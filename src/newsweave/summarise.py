@@ -31,7 +31,7 @@ from .model import Analysis, Fact, SummarySentence
 log = logging.getLogger(__name__)
 
 MAX_WORDS = 120  # a summary stops growing past this many words
-MIN_WORDS = 6  # shorter sentences (headings, fragments) are not summary material
+MIN_WORDS = 6  # shorter sentences (headings, fragments), and those ending in ':', are not summary material
 SUPPORT_OVERLAP = 0.35  # share of a summary sentence's content words a cited article must state
 QUOTE_OR_VOICE = re.compile(r"^\W*[\"“‘']|\b(?:I|we|my|our|you|me|us)\b")
 TOKEN = re.compile(r"[A-Za-z0-9]+")  # ROUGE's tokens (lower-cased)
@@ -45,7 +45,8 @@ BIGRAM_FEATURES = ["bias", "df", "df2", "title", "lead", "nstop0", "nstop2", "lo
 @functools.lru_cache(maxsize=1)
 def model() -> dict:
     """The shipped summary model: unigram and bigram logistic weights, the reference-length line,
-    and the selection settings (``length_scale``, ``quote``) tuned on held-out training stories."""
+    and the selection settings tuned on held-out training stories: ``length_scale`` (on the expected
+    length), ``quote`` and ``question`` (penalties, in units of expected F1)."""
     try:
         m = json.loads(resources.files("newsweave.data").joinpath("summary_model.json").read_text("utf-8"))
     except (FileNotFoundError, ModuleNotFoundError, json.JSONDecodeError) as e:
@@ -61,7 +62,8 @@ def summarise(facts: list[Fact], analyses: list[Analysis], max_sentences: int = 
     """At most ``max_sentences`` cited sentences, most valuable first, then in story order.
 
     Each step adds the candidate that raises the summary's expected ROUGE-1 + ROUGE-2 F1 most
-    (less a small penalty for quotations and first-person voice) and stops when none raises it
+    (less a small penalty for quotations, first-person voice and questions) and stops when none
+    raises it
     or the summary has ``max_words`` words.
     """
     by_id = {an.article.id: an for an in analyses}
@@ -77,7 +79,9 @@ def summarise(facts: list[Fact], analyses: list[Analysis], max_sentences: int = 
     for c in candidates:
         toks = [t.lower() for t in TOKEN.findall(c["sentence"].text)]
         c["unigrams"], c["bigrams"], c["n"] = Counter(toks), set(zip(toks, toks[1:])), len(toks)
-        c["prior"] = -m["quote"] if QUOTE_OR_VOICE.search(c["sentence"].text) else 0.0
+        # quotations, first-person voice and questions are rarely an editor's words
+        c["prior"] = -(m["quote"] * bool(QUOTE_OR_VOICE.search(c["sentence"].text))
+                       + m["question"] * c["sentence"].text.endswith("?"))
     used: Counter = Counter()
     pairs: set = set()
     stems: set = set()
@@ -233,7 +237,7 @@ def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, 
             if cand is None:
                 text = an.article.text[sent.start:sent.end].strip()
                 n_words, stems = _sentence_words(text)
-                if n_words < MIN_WORDS:
+                if n_words < MIN_WORDS or text.endswith(":"):  # a heading, a fragment, a list's introduction
                     short.add(key)
                     continue
                 cand = found[key] = {"sentence": SummarySentence(text=text, sources=[span.article], facts=[]),

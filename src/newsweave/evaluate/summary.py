@@ -119,15 +119,16 @@ def evaluate(stories: list[GoldStory], analyses: dict[str, list[Analysis]] | Non
             "mean_words": round(words / max(1, len(stories)), 1)}
 
 
-def fit(stories: list[GoldStory], analyses: dict[str, list[Analysis]], length_scale: float,
-        quote: float, c: float = 10.0) -> dict:
+def fit(stories: list[GoldStory], analyses: dict[str, list[Analysis]], settings: dict[str, float],
+        c: float = 10.0) -> dict:
     """Fit the summary word model (``data/summary_model.json``) on gold stories.
 
     Unigram rows: every word of a story at each level j (its j-th use, up to its uses in the
     story), labelled by whether the reference uses it at least j times; bigram rows: every word
     pair, labelled by whether the reference uses it. Logistic regressions (no intercept: the
     ``bias`` feature is one). The reference length is a least-squares line in the story's words.
-    ``length_scale`` and ``quote`` are selection settings chosen on held-out stories.
+    ``settings`` (``length_scale``, ``quote``, ``question``: see ``summarise.model``) are
+    the selection settings, chosen on held-out stories.
     """
     import numpy as np
     from sklearn.linear_model import LogisticRegression
@@ -163,4 +164,4 @@ def fit(stories: list[GoldStory], analyses: dict[str, list[Analysis]], length_sc
     return {"unigram": dict(zip(UNIGRAM_FEATURES, map(r4, wu))),
             "bigram": dict(zip(BIGRAM_FEATURES, map(r4, bigram.coef_[0]))),
             "length": {"intercept": r4(intercept), "per_word": r4(per_word)},
-            "length_scale": length_scale, "quote": quote, "stories": len(stories)}
+            **settings, "stories": len(stories)}
