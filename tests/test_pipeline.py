@@ -252,3 +252,21 @@ def test_a_story_recompared_lazily_mid_ingest_is_up_to_date_when_the_ingest_ends
     store2 = open_store(str(tmp_path / "ingest.db"))
     done = Pipeline(store2, batch_size=1).ingest([Article(id=f"seed{i}", text=texts[i], outlet=f"Outlet {i}") for i in range(2)])
     assert store2.get_story(done.stories[0])["compared_articles"] == 2
+
+
+def test_two_pipelines_on_one_database_see_each_others_articles(tmp_path):
+    # Two writers made before either wrote (two server processes, an ingest beside a server): the
+    # second's articles must still join the story the first one stored, and copies its originals.
+    store_a, store_b = open_store(str(tmp_path / "shared.db")), open_store(str(tmp_path / "shared.db"))
+    a, b = Pipeline(store_a), Pipeline(store_b)
+    first = a.ingest(read_paths([str(SEEDS[0])]))
+    second = b.ingest(read_paths([str(SEEDS[1])]))
+    assert first.stories == second.stories  # the same story, though b was seeded from an empty database
+    from newsweave.model import Article
+
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    copy = b.ingest([Article(id="mirror-0", text=texts[0], outlet="Mirror")])  # a copy of a's article
+    again = a.ingest([Article(id="mirror-1", text=texts[1], outlet="Another")])  # a copy of b's
+    assert copy.duplicates == 1 and again.duplicates == 1
+    story = store_a.get_story(first.stories[0])
+    assert len(story["articles"]) == 4 and story["independent_sources"] == 2

@@ -175,14 +175,16 @@ class Pipeline:
         self.batch_size = batch_size
         self.n_process = n_process
         self.progress = progress  # a tqdm-like object with .update(n), or None
-        self.dedup = DuplicateFinder()
-        self.clusterer = StoryClusterer()
         self._compared_at: dict[str, int] = {}  # story -> its member count when last compared
         self._stale: dict[str, None] = {}  # stories whose facts lag their members (ordered set)
         self._seed()
 
     def _seed(self) -> None:
         """Re-load recent stored articles so new ones join existing stories and duplicates."""
+        self.dedup = DuplicateFinder()
+        self.clusterer = StoryClusterer()
+        # Read before the articles: a write in between shows as a changed sequence (and a re-seed).
+        self._next_seq = self.store.next_seq()
         by_story: dict[str, list[Analysis]] = defaultdict(list)
         for an, story_id, _dup in self.store.recent_analyses(RECENT_ARTICLES):
             self.dedup.seed(an.article)
@@ -236,19 +238,28 @@ class Pipeline:
     def add_analysed(self, analyses: list[Analysis], report: Report) -> None:
         """Dedup, cluster, compare and store analysed articles (in publication order), in one transaction."""
         rows, touched = [], []
-        for an in analyses:
-            dup = self.dedup.add(an.article)
-            story_id = self.clusterer.assign(an, duplicate_of=dup)  # a copy joins its original's story
-            rows.append((an, story_id, dup))
-            if dup:
-                report.duplicates += 1
-            if story_id not in touched:
-                touched.append(story_id)
         with self.store.transaction() as tx:
+            # Decisions are made holding the write lock, against every article stored so far: if
+            # another writer (a second ingest, a server process) stored some since this pipeline
+            # last wrote, re-read the recent stories first so the new articles can join them.
+            if self.store.next_seq(tx) != self._next_seq:
+                log.info("the database changed under this pipeline: re-reading recent stories")
+                self._seed()
+            self._next_seq = None  # unknown until this transaction commits (a failure re-seeds)
+            for an in analyses:
+                dup = self.dedup.add(an.article)
+                story_id = self.clusterer.assign(an, duplicate_of=dup)  # a copy joins its original's story
+                rows.append((an, story_id, dup))
+                if dup:
+                    report.duplicates += 1
+                if story_id not in touched:
+                    touched.append(story_id)
             self.store.insert_articles(tx, rows)
             for story_id in touched:
                 members = self.store.load_analyses(story_id)  # same connection: sees this batch
                 self._save(story_id, members, refresh=self._due(story_id, len(members)), tx=tx)
+            next_seq = self.store.next_seq(tx)
+        self._next_seq = next_seq
         report.added += len(rows)
         for s in touched:
             report.touched(s)
