@@ -270,3 +270,27 @@ def test_two_pipelines_on_one_database_see_each_others_articles(tmp_path):
     assert copy.duplicates == 1 and again.duplicates == 1
     story = store_a.get_story(first.stories[0])
     assert len(story["articles"]) == 4 and story["independent_sources"] == 2
+
+
+def test_worker_processes_give_the_same_stories_as_one_process(tmp_path):
+    # With --processes 2 the articles are analysed in worker processes, the next batch while the
+    # one before it is clustered and stored: the stored result must not depend on it. An id that
+    # repeats in the next batch (prepared before the first was stored) is still stored once.
+    import json as json_
+    from conftest import DATA
+
+    lines = (DATA / "cluster" / "ecbplus-48.jsonl").read_text(encoding="utf-8").splitlines()[:40]
+    lines.insert(30, lines[3])  # batch 2 repeats an article of batch 1
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def stored(n_process: int):
+        store = open_store(str(tmp_path / f"p{n_process}.db"))
+        report = Pipeline(store, batch_size=28, n_process=n_process).ingest(read_paths([str(src)]))
+        assert report.added == 40 and report.already_stored == 1 and not report.errors
+        rows = store.conn.execute("SELECT id, story_id, duplicate_of, analysis FROM articles ORDER BY id").fetchall()
+        stories = {sid: json_.loads(store.get_story_json(sid)) for sid in {r[1] for r in rows}}
+        return ([(r[0], r[1], r[2], r[3]) for r in rows],
+                {sid: (s["facts"], s["summary"]) for sid, s in stories.items()})
+
+    assert stored(2) == stored(1)

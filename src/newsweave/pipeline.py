@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .analyse import analyse
+from .analyse.pool import Analyser
 from .analyse.entities import canonicalise
 from .analyse.events import merge_events
 from .clean import clean_batch
@@ -195,6 +195,19 @@ class Pipeline:
 
     def ingest(self, items: Iterable[Article | InputError]) -> Report:
         report = Report()
+        with Analyser(self.n_process) as analyser:
+            pending = None  # the batch being analysed while the one before it is stored
+            for batch in self._batches(items, report):
+                job = analyser.submit(fresh) if (fresh := self._prepare(batch, report)) else None
+                if pending is not None:
+                    self.add_analysed(pending.result(), report)
+                pending = job
+            if pending is not None:
+                self.add_analysed(pending.result(), report)
+        self.flush(report)
+        return report
+
+    def _batches(self, items: Iterable[Article | InputError], report: Report) -> Iterator[list[Article]]:
         batch: list[Article] = []
         for item in items:
             if isinstance(item, InputError):
@@ -205,23 +218,13 @@ class Pipeline:
             report.article_ids.append(item.id)
             batch.append(item)
             if len(batch) >= self.batch_size:
-                self._process(batch, report)
+                yield batch
                 batch = []
         if batch:
-            self._process(batch, report)
-        self.flush(report)
-        return report
+            yield batch
 
-    def flush(self, report: Report) -> None:
-        """Recompare every story whose facts lag its members (see REFRESH_GROWTH)."""
-        if not self._stale:
-            return
-        with self.store.transaction() as tx:
-            for story_id in list(self._stale):
-                self._save(story_id, self.store.load_analyses(story_id), refresh=True, tx=tx)
-
-    def _process(self, batch: list[Article], report: Report) -> None:
-        # Within a batch, one copy per id; ids already stored are skipped (idempotent re-ingest).
+    def _prepare(self, batch: list[Article], report: Report) -> list[Article]:
+        """The batch's articles not stored yet (one per id), cleaned, in publication order."""
         unique: dict[str, Article] = {}
         for a in batch:
             unique.setdefault(a.id, a)
@@ -230,10 +233,15 @@ class Pipeline:
         fresh = [a for a in unique.values() if a.id not in stored]
         if self.progress is not None:
             self.progress.update(len(batch) - len(fresh))
-        if not fresh:
+        return publication_order(clean_batch(fresh)) if fresh else []
+
+    def flush(self, report: Report) -> None:
+        """Recompare every story whose facts lag its members (see REFRESH_GROWTH)."""
+        if not self._stale:
             return
-        fresh = publication_order(clean_batch(fresh))
-        self.add_analysed(list(analyse(fresh, n_process=self.n_process)), report)
+        with self.store.transaction() as tx:
+            for story_id in list(self._stale):
+                self._save(story_id, self.store.load_analyses(story_id), refresh=True, tx=tx)
 
     def add_analysed(self, analyses: list[Analysis], report: Report) -> None:
         """Dedup, cluster, compare and store analysed articles (in publication order), in one transaction."""
@@ -246,6 +254,14 @@ class Pipeline:
                 log.info("the database changed under this pipeline: re-reading recent stories")
                 self._seed()
             self._next_seq = None  # unknown until this transaction commits (a failure re-seeds)
+            # Stored since this batch was prepared (it was analysed while the batch before it was
+            # stored; or another writer took it): skipped, as at the start.
+            stored = self.store.existing_ids([an.article.id for an in analyses])
+            if stored:
+                report.already_stored += len(stored)
+                analyses = [an for an in analyses if an.article.id not in stored]
+                if self.progress is not None:
+                    self.progress.update(len(stored))
             for an in analyses:
                 dup = self.dedup.add(an.article)
                 story_id = self.clusterer.assign(an, duplicate_of=dup)  # a copy joins its original's story

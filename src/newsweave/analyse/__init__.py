@@ -2,7 +2,8 @@
 
 ``analyse(articles)`` is the stage's one entry point. It runs the spaCy pipeline over each
 article's ``clean_text`` in batches and returns one ``Analysis`` per article, with every span
-mapped back to offsets in ``Article.text``. On top of the model:
+mapped back to offsets in ``Article.text``. ``pool.Analyser`` runs it in worker processes beside
+the rest of the pipeline. On top of the model:
 
 - ``entities.py``: mentions typed person | country | city | place | organisation | award | law |
   event | group | …, titles split off as roles, gazetteer typing (``gazetteer.py``);
