@@ -88,20 +88,25 @@ def mean(rows: list[dict[str, float]]) -> dict[str, float]:
     return {k: round(sum(r[k] for r in rows) / len(rows), 4) for k in keys}
 
 
+def analyse_gold(stories: list[GoldStory]) -> dict[str, list[Analysis]]:
+    """Clean and analyse the gold stories' articles: story id -> its articles' analyses."""
+    from ..analyse import analyse
+    from ..clean import clean_batch
+
+    arts = [a for s in stories for a in s.articles]
+    clean_batch(arts)
+    done = {an.article.id: an for an in analyse(arts)}
+    return {s.id: [done[a.id] for a in s.articles] for s in stories}
+
+
 def evaluate(stories: list[GoldStory], analyses: dict[str, list[Analysis]] | None = None,
              max_sentences: int = 6) -> dict:
     """Mean ROUGE of newsweave's summaries and of the lead baseline, and the citation checks."""
-    from ..clean import clean_batch
     from ..compare import compare_story
     from ..summarise import summarise, supported
 
     if analyses is None:
-        from ..analyse import analyse
-
-        arts = [a for s in stories for a in s.articles]
-        clean_batch(arts)
-        done = {an.article.id: an for an in analyse(arts)}
-        analyses = {s.id: [done[a.id] for a in s.articles] for s in stories}
+        analyses = analyse_gold(stories)
     ours, lead = [], []
     sentences = cited = backed = words = 0
     for s in stories:
@@ -165,3 +170,25 @@ def fit(stories: list[GoldStory], analyses: dict[str, list[Analysis]], settings:
             "bigram": dict(zip(BIGRAM_FEATURES, map(r4, bigram.coef_[0]))),
             "length": {"intercept": r4(intercept), "per_word": r4(per_word)},
             **settings, "stories": len(stories)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m newsweave.evaluate.summary TRAIN.jsonl OUT.json``: refit the summary word model on
+    gold stories, keeping the shipped selection settings (copy OUT.json to data/summary_model.json)."""
+    import argparse
+
+    from ..summarise import model
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("gold")
+    ap.add_argument("out")
+    args = ap.parse_args(argv)
+    stories = read_gold(args.gold)
+    settings = {k: model()[k] for k in ("length_scale", "quote", "question")}
+    fitted = fit(stories, analyse_gold(stories), settings)
+    with open(args.out, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(fitted, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
