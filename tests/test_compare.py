@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 
+import numpy as np
 import pytest
 
 from newsweave.analyse import analyse
@@ -260,3 +261,37 @@ def test_embedding_features_see_a_paraphrase_that_shares_no_word():
     pairs, rows, _ = align.pair_features(claims, {**w, "coef": {"emb_cos": 1.0}}, every_pair=True)
     emb = {frozenset(p): r[col] for p, r in zip(pairs.tolist(), rows)}
     assert emb[frozenset((quake, tremor))] > emb[frozenset((vote, tremor))] + 0.15
+
+
+def test_a_sentence_reporting_two_events_joins_both_event_facts():
+    """Event-level facts may share a sentence: a claim whose mean score with another fact's claims
+    reaches the bar joins it too, unless its article is already in that fact."""
+    from newsweave.compare import align
+    from newsweave.compare.claims import Claim
+
+    claims = [Claim(id=i, article=a, outlet=None, source=a, sentence=i, position=0, clause=0, start=0, end=1,
+                    text=t, order=o)
+              for i, (a, o, t) in enumerate([("a", 0, "Creighton beat Drake."), ("b", 1, "Creighton won."),
+                                             ("a", 0, "McDermott set the record."), ("b", 1, "He broke the record."),
+                                             ("c", 2, "McDermott broke the record as Creighton beat Drake.")])]
+    score = np.zeros((5, 5))
+    np.fill_diagonal(score, 1.0)
+    for i, j, p in [(0, 1, 0.8), (2, 3, 0.8), (4, 0, 0.5), (4, 1, 0.4), (4, 2, 0.6), (4, 3, 0.7)]:
+        score[i, j] = score[j, i] = p
+    groups = [[0, 1], [2, 3, 4]]
+    assert align.overlap(groups, score, claims, 0.3) == [[0, 1, 4], [2, 3, 4]]
+    assert align.overlap(groups, score, claims, 0.5) == [[0, 1], [2, 3, 4]]  # mean 0.45 is below the bar
+    claims[4].order = 0  # from the first fact's article: never added to it
+    assert align.overlap(groups, score, claims, 0.3) == [[0, 1], [2, 3, 4]]
+
+
+def test_cross_validation_refits_per_topic_fold():
+    """Cross-validation by topic: every story is scored once, by a model fitted without its topic."""
+    gold = F.read_gold(str(DATA / "compare" / "ecbplus-gold-sample.jsonl"))
+    by_story = F.analyse_gold(gold)
+    cv = F.cross_validate(gold, by_story, folds=2)
+    assert sorted(t for fold in cv["per_fold"] for t in fold["topics"]) == [24, 34]
+    assert cv["newsweave"]["gold"] == cv["tfidf_baseline"]["gold"] == len(F.gold_pairs(gold))
+    assert cv["newsweave"]["f1"] >= 0.5 and 0 < cv["newsweave"]["precision"] <= 1
+    with pytest.raises(ValueError):
+        F.cross_validate(gold, by_story, folds=3)

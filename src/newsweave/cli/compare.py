@@ -170,8 +170,11 @@ def _topics(spec: str | None) -> set[int] | None:
                    "the shipped statement-level one.")
 @click.option("--fit", "fit_path", type=click.Path(dir_okay=False, writable=True),
               help="Learn the pair model on --tune-topics and write it here (JSON) before scoring.")
+@click.option("--cv", "cv_folds", type=click.IntRange(2, None),
+              help="Cross-validate instead: N folds by topic (of --topics, default all); per fold the pair "
+                   "model is refitted on the other folds. Scores the event-level model with --event-level.")
 def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | None, tune_topics: str,
-               threshold: float | None, event_level: bool, fit_path: str | None) -> None:
+               threshold: float | None, event_level: bool, fit_path: str | None, cv_folds: int | None) -> None:
     """Fact alignment against ECB+-style gold: P/R/F1 of aligned sentence pairs.
 
     Two annotated sentences of different articles in one story state the same fact when their
@@ -181,6 +184,8 @@ def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | N
     \b
     Example (tuned on topics 1-20, scored on 21-35):
       newsweave eval facts ../shared/data/ecbplus/ecbplus-topics-1-35.jsonl --topics 21-35
+    5-fold cross-validation by topic of the event-level model:
+      newsweave eval facts ../shared/data/ecbplus/ecbplus-topics-1-35.jsonl --cv 5 --event-level
     """
     from ..evaluate import facts as F
 
@@ -189,6 +194,13 @@ def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | N
     except InputError as e:
         raise click.ClickException(str(e)) from e
     tune, test = _topics(tune_topics), _topics(topics)
+    if cv_folds:
+        cv_gold = [g for g in gold if test is None or g.topic in test]
+        try:
+            echo_json(F.cross_validate(cv_gold, folds=cv_folds, event=event_level))
+        except ValueError as e:
+            raise click.ClickException(str(e)) from e
+        return
     tune_gold = [g for g in gold if tune is None or g.topic in tune]
     test_gold = [g for g in gold if test is None or g.topic in test]
     if not test_gold:

@@ -322,4 +322,26 @@ def cluster(claims: list[Claim], w: dict | None = None) -> tuple[list[list[int]]
     if not claims:
         return [], np.zeros((0, 0)), np.zeros((0, 0))
     score, cos = score_matrix(claims, w)
-    return cut(tree(score, w.get("linkage", "average")), len(claims), w["threshold"]), score, cos
+    groups = cut(tree(score, w.get("linkage", "average")), len(claims), w["threshold"])
+    if w.get("overlap"):
+        groups = overlap(groups, score, claims, w["overlap"])
+    return groups, score, cos
+
+
+def overlap(groups: list[list[int]], score: np.ndarray, claims: list[Claim], min_mean: float) -> list[list[int]]:
+    """Event-level facts that share sentences: a claim also joins another fact (of two or more
+    claims, none from its article) when its mean pair score with that fact's claims is at least
+    ``min_mean`` — a sentence that reports two events ("…scored 23 points as Creighton defeated
+    Drake") belongs with each. The partition alone puts it with one."""
+    order = np.array([c.order for c in claims])
+    out = []
+    for g in groups:
+        extra: list[int] = []
+        if len(g) > 1:
+            inside = np.zeros(len(claims), dtype=bool)
+            inside[g] = True
+            own = np.isin(order, order[g])
+            mean = score[:, g].mean(axis=1)
+            extra = np.flatnonzero((mean >= min_mean) & ~inside & ~own).tolist()
+        out.append(g + extra)
+    return out
