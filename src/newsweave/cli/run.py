@@ -1,6 +1,7 @@
 """`newsweave run`, `ingest`, `stories`, `story`: the main job and reading its results."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -48,7 +49,10 @@ def _print_stories(stories: list[dict], fmt: str, report=None) -> None:
 ingest_options = [
     click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True)),
     click.option("--outlet", help="Outlet name for inputs that do not say (plain text without a dateline)."),
-    click.option("--processes", "n_process", default=1, show_default=True, help="Processes for the NLP models."),
+    click.option("--processes", "n_process", type=click.IntRange(1, 64), default=min(os.cpu_count() or 1, 4),
+                 show_default="this machine's cores, at most 4",
+                 help="Worker processes for the NLP models (each ~250 MB); they analyse the next batch while "
+                      "this one is clustered, compared and stored. 1: all in this process."),
     click.option("--batch-size", default=256, show_default=True,
                  help="Articles per batch; each batch is written in one transaction."),
 ]
