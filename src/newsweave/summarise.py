@@ -63,8 +63,7 @@ def summarise(facts: list[Fact], analyses: list[Analysis], max_sentences: int = 
 
     Each step adds the candidate that raises the summary's expected ROUGE-1 + ROUGE-2 F1 most
     (less a small penalty for quotations, first-person voice and questions) and stops when none
-    raises it
-    or the summary has ``max_words`` words.
+    raises it or the summary has ``max_words`` words.
     """
     by_id = {an.article.id: an for an in analyses}
     candidates = _candidates(facts, by_id, {an.article.id: k for k, an in enumerate(analyses)})
@@ -85,7 +84,7 @@ def summarise(facts: list[Fact], analyses: list[Analysis], max_sentences: int = 
     used: Counter = Counter()
     pairs: set = set()
     stems: set = set()
-    hit1 = hit2 = score = 0.0
+    hit1 = hit2 = score = penalty = 0.0
     n1 = n2 = total = 0
     picked: list[dict] = []
 
@@ -101,7 +100,7 @@ def summarise(facts: list[Fact], analyses: list[Analysis], max_sentences: int = 
         for g in c["bigrams"] & pairs:
             h2 -= p_pair.get(g, 0.0)
         f = 2 * (hit1 + h1) / (n1 + c["n"] + ref_len) + 2 * (hit2 + h2) / (n2 + c["n"] - 1 + ref_len)
-        return f + c["prior"], h1, h2
+        return f + penalty + c["prior"], h1, h2
 
     while candidates and len(picked) < max_sentences and total < max_words:
         scored = [(value(c), c) for c in candidates]
@@ -116,7 +115,7 @@ def summarise(facts: list[Fact], analyses: list[Analysis], max_sentences: int = 
             log.debug("summary sentence rejected as unsupported: %s", best["sentence"].text)
             continue
         picked.append(best)
-        score, hit1, hit2 = v, hit1 + h1, hit2 + h2
+        score, hit1, hit2, penalty = v, hit1 + h1, hit2 + h2, penalty + best["prior"]
         n1, n2, total = n1 + best["n"], n2 + best["n"] - 1, total + best["words"]
         used.update(best["unigrams"])
         pairs |= best["bigrams"]
