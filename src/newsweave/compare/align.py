@@ -7,7 +7,8 @@ ECB+ topics (``evaluate/facts.py`` fits them) and shipped in ``data/compare_weig
 Facts are average-linkage clusters of the pair scores: a claim joins a fact only when it matches
 the fact's claims on average, not just one of them. The event-level model (``event_model``) adds
 the story-position features (lead similarity, main-event words), scores every pair of claims of
-different articles (not only those sharing a word) and lets one article's claims share a fact.
+different articles (not only those sharing a word), lets one article's claims share a fact, and
+lets a sentence that reports two events join a second fact it matches on average (``overlap``).
 Word features miss paraphrase ("killed" / "shot dead", "quake" / "tremor"): the ``emb_*`` features
 compare claims by meaning, as cosines of static sentence embeddings (MiniLM distilled to one vector
 per token, so a claim costs a tokenisation and a mean) — claim to claim, and each claim to the

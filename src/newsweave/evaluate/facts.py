@@ -362,7 +362,7 @@ def cross_validate(gold: list[GoldArticle], by_story: dict[str, list[Analysis]] 
     otherwise the statement-level facts."""
     by_story = by_story or analyse_gold(gold)
     unit = lambda g: g.topic if g.topic is not None else g.story  # noqa: E731
-    units = sorted({unit(g) for g in gold}, key=str)
+    units = sorted({unit(g) for g in gold}, key=lambda u: (isinstance(u, str), u if isinstance(u, int) else 0, str(u)))
     if len(units) < folds:
         raise ValueError(f"{len(units)} topics cannot make {folds} folds")
     gold_by_id = {g.id: g for g in gold}
@@ -380,7 +380,7 @@ def cross_validate(gold: list[GoldArticle], by_story: dict[str, list[Analysis]] 
         ours = predicted_pairs(newsweave_groups({st: a for st, a in by_story.items() if st in test_stories},
                                                 {**align.weights(), **overrides}), gold_by_id)
         base = tfidf_baseline_pairs(test, best_baseline_threshold(train))
-        fold = {"topics": sorted(held, key=str)}
+        fold = {"topics": [u for u in units if u in held]}
         for name, pred in (("newsweave", ours), ("tfidf_baseline", base)):
             pooled[name][0] += len(pred & gp)
             pooled[name][1] += len(pred)
