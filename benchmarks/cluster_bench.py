@@ -1,10 +1,14 @@
 """Story clustering and dedup: quality on real gold data, the shipped model, and speed. Prints figures.
 
-    # streaming B-cubed on ECB+ topics not trained on: a fixed split and topic-fold cross-validation
-    .venv/bin/python benchmarks/cluster_bench.py quality --cache /tmp/nwcache
-    # the same, then fit on every ECB+ topic and write src/newsweave/data/cluster_model.json
-    .venv/bin/python benchmarks/cluster_bench.py quality --cache /tmp/nwcache --write-model
-    # other gold sets: UCI dated headline stream, NeuS-AllSides validation stories
+    # streaming B-cubed on ECB+ topics not trained on: a fixed split and topic-fold cross-validation;
+    # every fit also trains on NeuS-AllSides train (4 chunks of 300 stories) and the UCI stream's
+    # first half (--mix, --neus-chunks), never on NeuS-val or UCI's second half
+    .venv/bin/python benchmarks/cluster_bench.py quality --cache /tmp/nwcache --trees 150 --neus-chunks 4
+    # (folds can be spread over processes: --parts cv --fold 0,1 ...)
+    # fit on every ECB+ topic plus the same extra sets and write src/newsweave/data/cluster_model.json
+    .venv/bin/python benchmarks/cluster_bench.py quality --cache /tmp/nwcache --trees 150 --neus-chunks 4 \
+        --parts none --write-model
+    # other gold sets, never trained on: NeuS-AllSides validation stories, the UCI stream's second half
     .venv/bin/python benchmarks/cluster_bench.py other --cache /tmp/nwcache
     # clustering + dedup throughput and peak memory on a long perturbed stream (analysis not timed)
     .venv/bin/python benchmarks/cluster_bench.py speed --articles 20000
@@ -29,6 +33,7 @@ import resource
 import statistics
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +41,9 @@ SHARED = ROOT.parent / "shared" / "data"
 ECB = SHARED / "ecbplus" / "ecbplus-topics-1-35.jsonl"
 UCI = SHARED / "uci-headlines" / "uci-headlines.jsonl"
 NEUS_VAL = SHARED / "neus-allsides" / "neus-val.jsonl"
+NEUS_TRAIN = SHARED / "neus-allsides" / "neus-train.jsonl"
+UCI_TRAIN_SHARE = 0.5  # the UCI stream's first half (by time) may be trained on; its second half is held out
+NEUS_CHUNK = 300  # NeuS training stories streamed together (NeuS-val streams 307)
 FALLBACK = ROOT / "tests" / "data" / "cluster" / "ecbplus-48.jsonl"
 MODEL = ROOT / "src" / "newsweave" / "data" / "cluster_model.json"
 TRAIN_TOPICS = range(1, 23)  # the fixed split: train on topics 1-22, test on 23-35
@@ -85,11 +93,59 @@ def stream_scores(clusterer, analyses, gold, shuffles: int, seed: int = 100) -> 
     return tuple(statistics.mean(r[k] for r in runs) for k in range(3))  # type: ignore[return-value]
 
 
-def fit(analyses, gold, idx, args):
+def uci_split(rows: list[dict]) -> int:
+    """Index where the UCI stream's held-out part starts (rows are in time order)."""
+    return int(len(rows) * UCI_TRAIN_SHARE)
+
+
+def extra_training(args) -> tuple[list, list, list]:
+    """Training articles besides ECB+: NeuS-AllSides train (never val) and the UCI stream's first half.
+
+    Returns (analyses, gold, group) lists; each group is streamed on its own.
+    """
+    ans, gold, group = [], [], []
+    mix = set(args.mix.split(",")) if args.mix else set()
+    if "neus" in mix and NEUS_TRAIN.exists() and args.neus_chunks:
+        rows = rows_of(NEUS_TRAIN)
+        analyses = analysed(rows, args.cache, "neus-train")
+        stories = list(dict.fromkeys(r["story"] for r in rows))
+        chunk = {st: k // NEUS_CHUNK for k, st in enumerate(stories)}
+        for r, an in zip(rows, analyses):
+            if chunk[r["story"]] < args.neus_chunks:
+                ans.append(an)
+                gold.append(r["story"])
+                group.append(f"neus{chunk[r['story']]}")
+    if "uci" in mix and UCI.exists():
+        rows = rows_of(UCI)
+        analyses = analysed(rows, args.cache, "uci")
+        cut = uci_split(rows)
+        ans += analyses[:cut]
+        gold += [r["story"] for r in rows[:cut]]
+        group += ["uci"] * cut
+    return ans, gold, group
+
+
+def group_weights(groups, args) -> dict:
+    """Each corpus's share (``--weights``), split evenly among its groups."""
+    share = {"ecb": 1.0, "neus": 1.0, "uci": 1.0}
+    for part in filter(None, (args.weights or "").split(",")):
+        k, v = part.split("=")
+        share[k] = float(v)
+    corpus = {g: g.rstrip("0123456789") for g in set(groups)}
+    n = {c: sum(1 for g in corpus if corpus[g] == c) for c in set(corpus.values())}
+    return {g: share[c] / n[c] for g, c in corpus.items()}
+
+
+def fit(analyses, gold, idx, args, extra=None):
     from newsweave.cluster import StoryClusterer
 
-    return StoryClusterer().fit([analyses[i] for i in idx], [gold[i] for i in idx], shuffles=args.fit_shuffles,
-                                rounds=args.rounds, C=args.C)
+    ex_an, ex_gold, ex_group = extra if extra is not None else ([], [], [])
+    ans = [analyses[i] for i in idx] + ex_an
+    labels = [gold[i] for i in idx] + ex_gold
+    groups = ["ecb"] * len(idx) + ex_group
+    return StoryClusterer().fit(ans, labels, shuffles=args.fit_shuffles, rounds=args.rounds, C=args.C,
+                                groups=groups, weights=group_weights(groups, args),
+                                tune_shuffles=args.tune_shuffles, trees=getattr(args, "trees", 0))
 
 
 def baseline_f1(rows, train, test) -> tuple[float, float]:
@@ -105,21 +161,32 @@ def quality(args) -> None:
     gold, topic = [r["story"] for r in rows], [r["topic"] for r in rows]
     print(f"ECB+ topics 1-35: {len(rows)} articles, {len(set(gold))} stories; streaming B-cubed, "
           f"mean of {args.shuffles} random arrival orders (no timestamps)")
+    extra = extra_training(args)
+    if extra[0]:
+        print(f"also trained on {len(extra[0])} articles: " + ", ".join(
+            f"{g} {n}" for g, n in sorted(Counter(extra[2]).items())))
     train = [i for i in range(len(rows)) if topic[i] in TRAIN_TOPICS]
     test = [i for i in range(len(rows)) if topic[i] not in TRAIN_TOPICS]
-    clusterer = fit(analyses, gold, train, args)
-    p, r, f = stream_scores(clusterer, [analyses[i] for i in test], [gold[i] for i in test], args.shuffles)
-    bt, bf = baseline_f1(rows, train, test)
-    print(f"split train 1-22 / test 23-35 ({len(test)} articles): newsweave P {p:.3f} R {r:.3f} F1 {f:.3f}"
-          f" | baseline F1 {bf:.3f} (threshold {bt})")
+    if "split" in args.parts:
+        clusterer = fit(analyses, gold, train, args, extra)
+        p, r, f = stream_scores(clusterer, [analyses[i] for i in test], [gold[i] for i in test], args.shuffles)
+        bt, bf = baseline_f1(rows, train, test)
+        print(f"split train 1-22 / test 23-35 ({len(test)} articles): newsweave P {p:.3f} R {r:.3f} F1 {f:.3f}"
+              f" | baseline F1 {bf:.3f} (threshold {bt})", flush=True)
+    if args.write_model:
+        write_model(rows, analyses, gold, args, extra)
+    if "cv" not in args.parts:
+        return
     topics = sorted(set(topic))
     random.Random(0).shuffle(topics)
     folds = [sorted(topics[k::args.folds]) for k in range(args.folds)]
     f1s, bf1s = [], []
     for k, held in enumerate(folds):
+        if args.fold is not None and k not in args.fold:
+            continue
         tr = [i for i in range(len(rows)) if topic[i] not in held]
         te = [i for i in range(len(rows)) if topic[i] in held]
-        clusterer = fit(analyses, gold, tr, args)
+        clusterer = fit(analyses, gold, tr, args, extra)
         p, r, f = stream_scores(clusterer, [analyses[i] for i in te], [gold[i] for i in te], args.shuffles)
         _, bf = baseline_f1(rows, tr, te)
         f1s.append(f)
@@ -127,16 +194,17 @@ def quality(args) -> None:
         print(f"fold {k} topics {held}: P {p:.3f} R {r:.3f} F1 {f:.3f} | baseline F1 {bf:.3f}", flush=True)
     print(f"{args.folds}-fold CV by topic: newsweave B-cubed F1 mean {statistics.mean(f1s):.3f} "
           f"(min {min(f1s):.3f}, max {max(f1s):.3f}) | baseline mean {statistics.mean(bf1s):.3f}")
-    if args.write_model:
-        write_model(rows, analyses, gold, args)
 
 
-def write_model(rows, analyses, gold, args) -> None:
+def write_model(rows, analyses, gold, args, extra) -> None:
     from newsweave.evaluate.clustering import tune_baseline
 
-    clusterer = fit(analyses, gold, list(range(len(rows))), args)
+    clusterer = fit(analyses, gold, list(range(len(rows))), args, extra)
     data = clusterer.model_.to_json()
-    data["info"]["trained_on"] = "ECB+ topics 1-35 (all 772 articles), benchmarks/cluster_bench.py --write-model"
+    data["info"]["trained_on"] = (
+        "ECB+ topics 1-35 (all 772 articles)" + "".join(f", {g} ({n} articles)" for g, n in sorted(Counter(
+            extra[2]).items())) + f"; weights {args.weights or 'equal per corpus'}; benchmarks/cluster_bench.py "
+        f"quality --write-model --mix {args.mix} --neus-chunks {args.neus_chunks}")
     data["baseline_threshold"], bf = tune_baseline([r["text"] for r in rows], gold)
     data["info"]["baseline_bcubed_f1_on_training"] = round(bf, 4)
     MODEL.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
@@ -153,9 +221,15 @@ def other(args) -> None:
             continue
         rows = rows_of(path)
         analyses = analysed(rows, args.cache, name)
-        print(f"== {path.relative_to(SHARED)}")
-        result = evaluate_clustering(rows, analyses, StoryClusterer(), baseline=len(rows) <= 3000)
-        print(format_report(result))
+        if name == "uci":  # the first half may be trained on: only the later half is scored
+            cut = uci_split(rows)
+            rows, analyses = rows[cut:], analyses[cut:]
+            print(f"== {path.relative_to(SHARED)}: held-out later part, rows {cut + 1}-{cut + len(rows)} "
+                  f"(from {rows[0]['published']})")
+        else:
+            print(f"== {path.relative_to(SHARED)}")
+        result = evaluate_clustering(rows, analyses, StoryClusterer(), baseline=len(rows) <= 3500)
+        print(format_report(result), flush=True)
         if shuffles > 1:
             p, r, f = stream_scores(StoryClusterer(), analyses, [r["story"] for r in rows], shuffles)
             print(f"shuffled arrival orders (mean of {shuffles}): B-cubed P {p:.3f} R {r:.3f} F1 {f:.3f}")
@@ -212,17 +286,20 @@ def speed(args) -> None:
           f"peak RSS before clustering {peak_rss_mb():.0f} MiB")
     clusterer, finder = StoryClusterer(), DuplicateFinder()
     step = max(1, args.articles // 5)
-    t0, cpu0 = time.perf_counter(), time.process_time()
+    # Only the stage is timed (dedup + clustering); making the perturbed stream is not.
+    clock, cpu_clock = time.perf_counter, time.process_time
+    wall = cpu = 0.0
     dups = 0
     for i, an in enumerate(stream, 1):
+        t0, c0 = clock(), cpu_clock()
         dup = finder.add(an.article)
-        dups += dup is not None
         clusterer.assign(an, duplicate_of=dup)
+        wall += clock() - t0
+        cpu += cpu_clock() - c0
+        dups += dup is not None
         if i % step == 0:
-            wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
             print(f"  {i:>7} articles  {i / wall:8.0f} art/s wall  {i / cpu:8.0f} art/s cpu  "
                   f"peak RSS {peak_rss_mb():6.0f} MiB  {clusterer.state()}", flush=True)
-    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     print(f"clustering + dedup: {i / wall:.0f} articles/s (wall), {i / cpu:.0f} articles/s "
           f"(CPU time, one core), {dups} duplicates linked, peak RSS {peak_rss_mb():.0f} MiB")
 
@@ -237,6 +314,15 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2, help="on-policy training rounds")
     ap.add_argument("--C", type=float, default=1.0, help="inverse L2 strength of the logistic models")
     ap.add_argument("--write-model", action="store_true", help="fit on all ECB+ topics, write the shipped model")
+    ap.add_argument("--mix", default="neus,uci", help="training sets besides ECB+: neus (NeuS train), uci "
+                    "(the UCI stream's first half); empty: ECB+ only")
+    ap.add_argument("--neus-chunks", type=int, default=2, help=f"NeuS train chunks of {NEUS_CHUNK} stories used")
+    ap.add_argument("--weights", default="", help="corpus shares, e.g. ecb=1,neus=1,uci=0.5")
+    ap.add_argument("--parts", default="split,cv", help="quality: which of split, cv to run")
+    ap.add_argument("--fold", type=lambda v: [int(x) for x in v.split(",")], default=None,
+                    help="quality: run only these CV folds (e.g. 0,1), to spread the folds over processes")
+    ap.add_argument("--trees", type=int, default=0, help="boosted trees for the join model (0: logistic)")
+    ap.add_argument("--tune-shuffles", type=int, default=1, help="arrival orders per group when tuning the threshold")
     ap.add_argument("--articles", type=int, default=20000, help="speed: stream length")
     args = ap.parse_args()
     if args.what != "speed" and not ECB.exists():

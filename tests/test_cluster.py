@@ -34,7 +34,7 @@ def seeds() -> list[Analysis]:
     return list(analyse(articles))
 
 
-def groups(labels: list[str], pred: list[str]) -> dict[str, set[str]]:
+def groups_of(labels: list[str], pred: list[str]) -> dict[str, set[str]]:
     """Gold labels found in each predicted story."""
     out: dict[str, set[str]] = defaultdict(set)
     for g, p in zip(labels, pred):
@@ -60,21 +60,23 @@ def test_similar_but_different_events_stay_apart(ecb, seed):
     # events of a topic are harder: many of the sample's articles are one ECB+ sentence with no
     # date ("Four armed robbers made off with $137-million of diamonds from a famed Paris store"),
     # so the streaming clusterer (no timestamps, random order, no revisions) does not always keep
-    # them apart. Measured with the shipped model on seeds 0, 1, 2: B-cubed P 0.935 / 0.896 /
-    # 0.907, F1 0.854 / 0.869 / 0.840; the rehab check-ins (1a, 1b) never mixed, the title fights
-    # mixed by at most one article, the two heists mixed in every order.
+    # them apart. Measured with the shipped model (trained on ECB+, NeuS-AllSides train and the UCI
+    # stream's first half) on seeds 0, 1, 2: B-cubed P 0.796 / 0.933 / 1.000, F1 0.817 / 0.892 /
+    # 0.915; no topic ever mixed with another; the rehab check-ins (1a, 1b) never mixed; the heists
+    # mixed in seeds 0 and 1, the title fights in seed 0. (The earlier ECB+-only model: P 0.935 /
+    # 0.896 / 0.907, F1 0.854 / 0.869 / 0.840.)
     analyses, labels = ecb
     order = shuffled(len(analyses), seed)
     pred = StoryClusterer().partial_fit([analyses[i] for i in order])
     gold = [labels[i] for i in order]
-    found = groups(gold, pred)
+    found = groups_of(gold, pred)
     for story, events in found.items():
         assert len({g[:-1] for g in events}) == 1, f"story {story} mixes topics {sorted(events)}"
     mixed_topics = {next(iter(events))[:-1] for events in found.values() if len(events) > 1}
     assert len(mixed_topics) <= 2  # at least one topic's two events fully apart
     p, r, f1 = bcubed(gold, pred)
-    assert p >= 0.87
-    assert f1 >= 0.82  # and most reports of an event end up together
+    assert p >= 0.79
+    assert f1 >= 0.81  # and most reports of an event end up together
 
 
 def test_unrelated_articles_open_new_stories(ecb, seeds):
@@ -210,3 +212,39 @@ def test_dedup_and_clusterer_share_nothing_global():
     for _ in range(2):
         finder = DuplicateFinder()
         assert finder.add(a) is None and finder.add(b) == "one"
+
+
+def test_merge_model_round_trips_and_rejects_malformed_trees():
+    from newsweave.cluster.merge import MergeModel, load_model
+
+    model = load_model()
+    again = MergeModel.from_json(json.loads(json.dumps(model.to_json())))
+    z = [0.5] * len(model.join_coef)
+    assert again.join_probability(z) == pytest.approx(model.join_probability(z))
+    data = model.to_json()
+    data["join_trees"] = [{"feature": [0, -1, -1], "threshold": [0.3, 0.0, 0.0], "left": [1, -1, -1],
+                           "right": [2, -1, -1], "value": [0.0, -1.0, 1.0]}]
+    data["join_intercept"] = 0.0
+    stump = MergeModel.from_json(data)
+    low, high = list(z), list(z)
+    low[0], high[0] = 0.2, 0.9  # body_cos on either side of the split (the floor allowing)
+    stump.min_body_cos = 0.0
+    assert stump.join_probability(low) < 0.5 < stump.join_probability(high)
+    data["join_trees"][0]["left"][0] = 0  # a node pointing back at itself
+    with pytest.raises(ValueError):
+        MergeModel.from_json(data)
+
+
+def test_fit_on_groups_learns_a_model_that_separates_the_events(ecb):
+    # Two halves of the sample streamed as separate groups (as the shipped model is trained on
+    # ECB+, NeuS-AllSides and UCI streams that never meet): the learned model still keeps the
+    # sample's topics apart.
+    analyses, labels = ecb
+    groups = [i % 2 for i in range(len(analyses))]
+    clusterer = StoryClusterer().fit(analyses, labels, shuffles=1, rounds=1, groups=groups)
+    model = clusterer.model_
+    assert model.info["groups"] == 2 and 0.0 < model.threshold < 1.0
+    pred = clusterer.partial_fit(analyses)
+    found = groups_of(labels, pred)
+    assert all(len({g[:-1] for g in events}) == 1 for events in found.values())
+    assert bcubed(labels, pred)[2] >= 0.8

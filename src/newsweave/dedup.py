@@ -1,7 +1,8 @@
 """Near-duplicate detection: exact copies, syndicated wire copies, re-posts, light edits.
 
 Each article's cleaned body (never its title, so a new headline changes nothing) becomes a set of
-word 5-gram shingles; a MinHash signature of that set goes into datasketch's LSH index. A
+word 5-gram shingles; a MinHash signature of that set goes into a banded LSH index (bands and rows
+as datasketch chooses them for ``lsh_threshold``). A
 candidate from the index is a duplicate when the estimated Jaccard similarity clears
 ``threshold``, or when one text is almost wholly contained in the other (an excerpt, a copy with
 a new first paragraph or a tail cut off). The index keeps the last ``max_items`` articles, so
@@ -67,7 +68,10 @@ class DuplicateFinder:
         rng = np.random.RandomState(1)  # fixed permutations: the same signatures in every run
         self._a = rng.randint(0, 1 << 31, size=num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
         self._b = rng.randint(0, 1 << 32, size=num_perm, dtype=np.uint64).astype(np.uint32)
-        self._lsh = MinHashLSH(threshold=lsh_threshold, num_perm=num_perm)
+        # Bands of rows: two signatures sharing every value of one band are candidates.
+        params = MinHashLSH(threshold=lsh_threshold, num_perm=num_perm)
+        self._bands, self._rows = params.b, params.r
+        self._tables: list[dict[bytes, dict[str, None]]] = [{} for _ in range(self._bands)]
         self._entries: OrderedDict[str, _Entry] = OrderedDict()  # oldest first
         self._exact: OrderedDict[str, str] = OrderedDict()  # normalised-text hash -> article id
         self._seq = 0
@@ -101,21 +105,39 @@ class DuplicateFinder:
 
     # -- internals -----------------------------------------------------------------------------
     def _minhash(self, words: list[str]) -> tuple[Signature, int]:
-        """The MinHash signature of the text's word 5-gram set (universal hashing of CRC32s)."""
-        hashes = {zlib.crc32(" ".join(words[i:i + SHINGLE]).encode("utf-8"))
-                  for i in range(max(1, len(words) - SHINGLE + 1))} if words else set()
-        if hashes:
-            hv = np.fromiter(hashes, dtype=np.uint32, count=len(hashes))[:, None]
-            # Random affine bijections of the 32-bit shingle hashes (odd a, mod 2^32), as datasketch's
-            # affine32 scheme; CRC32 already mixes the bits.
-            values = (hv * self._a + self._b).min(axis=0)
+        """The MinHash signature of the text's word 5-gram set (universal hashing of shingle hashes)."""
+        n = len(words)
+        if not words:
+            return Signature(np.full(self.num_perm, MAX_HASH, dtype=np.uint32)), 0
+        cache = _WORDS
+        wh = np.array([cache[w] if w in cache else _word_hash(w) for w in words], dtype=np.uint64)
+        if n >= SHINGLE:  # a shingle's hash: a polynomial of its words' CRC32s, folded to 32 bits
+            h = wh[: n - SHINGLE + 1].copy()
+            for j in range(1, SHINGLE):
+                h = h * MIX + wh[j: n - SHINGLE + 1 + j]
         else:
-            values = np.full(self.num_perm, MAX_HASH, dtype=np.uint32)
-        return Signature(values), len(hashes)
+            h = np.zeros(1, dtype=np.uint64)
+            for x in wh:
+                h = h * MIX + x
+        hv = np.unique(((h >> np.uint64(32)) ^ h).astype(np.uint32))
+        # Random affine bijections of the 32-bit shingle hashes (odd a, mod 2^32), as datasketch's
+        # affine32 scheme.
+        values = (hv[:, None] * self._a + self._b).min(axis=0)
+        return Signature(values), len(hv)
+
+    def _band_keys(self, values: np.ndarray) -> list[bytes]:
+        r = self._rows
+        raw = values.tobytes()
+        return [raw[4 * r * i: 4 * r * (i + 1)] for i in range(self._bands)]
 
     def _similar(self, minhash: Signature, n: int) -> str | None:
         best, best_score = None, 0.0
-        found = [(self._entries[k].seq, k) for k in self._lsh.query(minhash) if k in self._entries]
+        hits: dict[str, None] = {}
+        for table, key in zip(self._tables, self._band_keys(minhash.hashvalues)):
+            bucket = table.get(key)
+            if bucket:
+                hits.update(bucket)
+        found = [(self._entries[k].seq, k) for k in hits if k in self._entries]
         for _, cand in sorted(found):  # the index returns a set; arrival order makes it deterministic
             entry = self._entries[cand]
             if entry.n_shingles < MIN_SHINGLES:
@@ -133,15 +155,34 @@ class DuplicateFinder:
         self._seq += 1
         self._entries[article_id] = _Entry(minhash.hashvalues.copy(), n, original, self._seq)
         if n:
-            self._lsh.insert(article_id, minhash, check_duplication=False)
+            for table, bkey in zip(self._tables, self._band_keys(minhash.hashvalues)):
+                table.setdefault(bkey, {})[article_id] = None
         if has_text:
             self._exact.setdefault(key, original)
         while len(self._entries) > self.max_items:
             old, entry = self._entries.popitem(last=False)
             if entry.n_shingles:
-                self._lsh.remove(old)
+                for table, bkey in zip(self._tables, self._band_keys(entry.signature)):
+                    bucket = table.get(bkey)
+                    if bucket is not None:
+                        bucket.pop(old, None)
+                        if not bucket:
+                            del table[bkey]
         while len(self._exact) > self.max_items:
             self._exact.popitem(last=False)
+
+
+MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier (wraps mod 2^64)
+_WORDS: dict[str, int] = {}
+
+
+def _word_hash(word: str) -> int:
+    h = _WORDS.get(word)
+    if h is None:
+        if len(_WORDS) >= 200_000:
+            _WORDS.clear()
+        h = _WORDS[word] = zlib.crc32(word.encode("utf-8"))
+    return h
 
 
 def _exact_key(words: list[str]) -> str:

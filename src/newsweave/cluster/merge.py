@@ -1,10 +1,11 @@
 """Story state and the merge decision: how well does an article fit a story?
 
 A story keeps running sums (centroids) of its members' normalised TF-IDF sub-vectors (body, head
-= title or lead sentence, named entities, persons, numbers), the years its members name and its
-time span. ``features`` compares one article with one story; two small logistic models learned on
-development data (``StoryClusterer.fit``) rank the candidate stories and decide whether to join
-the best one.
+= title or lead sentence, named entities, persons, numbers) and of their static sentence
+embeddings (title and lead), the years its members name and its time span. ``features`` compares
+one article with one story; a logistic ranker learned on development data
+(``StoryClusterer.fit``) ranks the candidate stories, and a join model (boosted trees in the
+shipped model, or logistic) decides whether to join the best one.
 """
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ import heapq
 import json
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
+from operator import mul
 from typing import Any
 
 from .text import DocTerms, DocFreq, dot, weigh
@@ -32,9 +35,12 @@ FEATURES = (
     "pers_cos", "pers_both", "year_both", "year_same", "year_gap", "log_size",
     "doc_top_in_story", "story_top_in_doc", "doc_ent_in_story", "story_ent_in_doc",
     "has_time", "time_near", "log_days",
-    "mem_max", "mem_top3", "cons_missing", "doc_missing", "ent_conflict",
+    "mem_max", "mem_top3", "cons_missing", "doc_missing", "ent_conflict", "dense_cos",
 )
 BODY_COS = FEATURES.index("body_cos")  # the feature the join model's evidence floor reads
+# Member similarities cost a dot product per kept member: the ranker goes without them (its
+# weights for them stay 0), and they are computed for the ranker's best candidate only.
+RANK_OFF = tuple(FEATURES.index(n) for n in ("mem_max", "mem_top3"))
 
 
 @dataclass
@@ -48,6 +54,16 @@ class DocVec:
     outlet: str | None = None
     top: dict[str, list[str]] = field(default_factory=dict)  # salient terms per sub-vector
     terms: frozenset = frozenset()  # every term of the article (body, numbers, entities)
+    dense: Any = None  # unit static sentence embedding of the title and lead (numpy float32), or None
+    _own: tuple | None = None
+
+    def salient_weights(self) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        """(salient body and entity terms with their weights, salient entity terms with theirs)."""
+        if self._own is None:
+            body, ents = self.vecs["body"], self.vecs["ents"]
+            own_ents = [(t, ents[t]) for t in self.top["ents"]]
+            self._own = ([(t, body[t]) for t in self.top["body"]] + own_ents, own_ents)
+        return self._own
 
 
 def vectorise(doc: DocTerms, df: DocFreq) -> DocVec:
@@ -79,6 +95,8 @@ class Story:
     members: list[dict[str, float]] = field(default_factory=list)  # first and latest members' body vectors
     tdf: Counter = field(default_factory=Counter)  # members having each term among their salient ones
     _cons: list[tuple[str, float, bool]] | None = None  # cached consensus terms
+    dense_sum: Any = None  # sum of the members' dense vectors (numpy float32)
+    dense_norm: float = 0.0
 
     def add(self, doc: DocVec, seq: int) -> None:
         body = doc.vecs["body"]
@@ -100,6 +118,9 @@ class Story:
                 kept = dict(heapq.nlargest(CENTROID_TERMS, acc.items(), key=lambda kv: kv[1]))
                 self.sums[name] = kept
                 self.sqnorm[name] = sum(w * w for w in kept.values())
+        if doc.dense is not None:
+            self.dense_sum = doc.dense.copy() if self.dense_sum is None else self.dense_sum + doc.dense
+            self.dense_norm = float(math.sqrt(float(self.dense_sum @ self.dense_sum)))
         self.size += 1
         self.last_seq = seq
         self._top.clear()
@@ -114,7 +135,8 @@ class Story:
         return dot(vec, self.sums[name]) / math.sqrt(norm) if norm > 1e-12 and vec else 0.0
 
     def top_terms(self, name: str, k: int) -> list[str]:
-        return [t for t, _ in heapq.nlargest(k, self.sums[name].items(), key=lambda kv: kv[1])]
+        acc = self.sums[name]
+        return heapq.nlargest(k, acc, key=acc.__getitem__)
 
     def similarity(self, other: Story) -> float:
         """Cosine of the two stories' body centroids."""
@@ -146,43 +168,46 @@ class Story:
 
 def salient(vec: dict[str, float], name: str) -> list[str]:
     k = SALIENT[name]
-    items = heapq.nlargest(k, vec.items(), key=lambda kv: kv[1]) if len(vec) > k else vec.items()
-    return [t for t, _ in items]
+    return heapq.nlargest(k, vec, key=vec.__getitem__) if len(vec) > k else list(vec)
 
 
 def coverage(terms: list[str], other: dict[str, float]) -> float:
     """Share of ``terms`` that ``other`` contains (0 when there are none)."""
-    return sum(1 for t in terms if t in other) / len(terms) if terms else 0.0
+    return len([t for t in terms if t in other]) / len(terms) if terms else 0.0
 
 
 def _missing(weighted: list[tuple[str, float]], present) -> float:
     """Weighted share of terms that ``present`` lacks (0 when there are none)."""
-    total = sum(w for _, w in weighted)
-    return sum(w for t, w in weighted if t not in present) / total if total > 0 else 0.0
+    total = sum([w for _, w in weighted])
+    return sum([w for t, w in weighted if t not in present]) / total if total > 0 else 0.0
 
 
-def member_features(doc: DocVec, story: Story, body_cos: float) -> tuple[float, ...]:
-    """Member similarities (best, mean of the best three), the story's shared terms the article
-    lacks, the article's salient terms the story lacks, and both-way missing entities."""
+def member_features(doc: DocVec, story: Story, body_cos: float, members: bool = True) -> tuple[float, ...]:
+    """Member similarities (best, mean of the best three; 0 unless ``members``), the story's shared
+    terms the article lacks, the article's salient terms the story lacks, and both-way missing
+    entities."""
     vec = doc.vecs["body"]
-    if story.size == 1 or not vec:  # a one-member story's centroid is its member
+    if not members:
+        sims = [0.0]
+    elif story.size == 1 or not vec:  # a one-member story's centroid is its member
         sims = [body_cos]
     else:
         sims = sorted([dot(m, vec) for m in story.members], reverse=True)
     top3 = sum(sims[:3]) / min(3, len(sims))
     cons = story.consensus()
     cons_missing = _missing([(t, w) for t, w, _ in cons], doc.terms)
-    body, ents = doc.vecs["body"], doc.vecs["ents"]
-    own = [(t, body[t]) for t in doc.top["body"]] + [(t, ents[t]) for t in doc.top["ents"]]
+    own, own_ents = doc.salient_weights()
     sb, se = story.sums["body"], story.sums["ents"]
-    doc_missing = sum(w for t, w in own if t not in sb and t not in se) / (sum(w for _, w in own) or 1.0)
-    story_ent_missing = _missing([(t, w) for t, w, is_ent in cons if is_ent], ents)
-    doc_ent_missing = _missing([(t, ents[t]) for t in doc.top["ents"]], se)
+    total = sum([w for _, w in own]) or 1.0
+    doc_missing = sum([w for t, w in own if t not in sb and t not in se]) / total
+    story_ent_missing = _missing([(t, w) for t, w, is_ent in cons if is_ent], doc.vecs["ents"])
+    doc_ent_missing = _missing(own_ents, se)
     return sims[0], top3, cons_missing, doc_missing, story_ent_missing * doc_ent_missing
 
 
-def features(doc: DocVec, story: Story) -> list[float]:
-    """The merge features of ``doc`` against ``story`` (names in FEATURES)."""
+def features(doc: DocVec, story: Story, members: bool = True) -> list[float]:
+    """The merge features of ``doc`` against ``story`` (names in FEATURES); without ``members``
+    the member similarities (which the ranker does not read) are left 0."""
     body = story.cosine("body", doc.vecs["body"])
     head = story.cosine("head", doc.vecs["head"])
     ents = story.cosine("ents", doc.vecs["ents"])
@@ -194,20 +219,20 @@ def features(doc: DocVec, story: Story) -> list[float]:
         year_both = 1.0
         year_same = story.years[doc.year] / sum(story.years.values())
         year_gap = math.log1p(min(abs(doc.year - y) for y in story.years))
-    has_time = doc.time is not None and story.last_time is not None
-    if has_time:
-        # Distance to the story's time span (0 inside it), in days.
-        gap = max(0.0, story.first_time - doc.time, doc.time - story.last_time) / DAY
-        time_near, log_days = math.exp(-gap), math.log1p(gap)
-    else:
-        time_near = log_days = 0.0
+    # Time distance is not learned (has_time, time_near, log_days stay 0): the development data is
+    # undated (ECB+, NeuS-AllSides) or spans 36 hours of one dense feed (UCI), where the trees
+    # learned "within minutes of the story's last report", a trait of that feed, not of news.
+    # Time acts through the window instead: a story silent for ``window_days`` leaves the index.
+    has_time = time_near = log_days = 0.0
     return [body, head, ents, nums, body * ents, pers, pers_both,
             year_both, year_same, year_gap, math.log(story.size),
             coverage(doc.top["body"], story.sums["body"]),
             coverage(story.salient("body"), doc.vecs["body"]),
             coverage(doc.top["ents"], story.sums["ents"]),
             coverage(story.salient("ents"), doc.vecs["ents"]),
-            float(has_time), time_near, log_days, *member_features(doc, story, body)]
+            float(has_time), time_near, log_days, *member_features(doc, story, body, members),
+            float(doc.dense @ story.dense_sum) / story.dense_norm
+            if doc.dense is not None and story.dense_norm > 1e-9 else 0.0]
 
 
 JOIN_EXTRA = ("rank_score", "rank_margin", "rival_sim")
@@ -220,9 +245,10 @@ def _sigmoid(z: float) -> float:
 
 @dataclass
 class MergeModel:
-    """Two logistic models, as in Miranda et al. 2018: a ranker scores each candidate story; a join
+    """Two models, as in Miranda et al. 2018: a logistic ranker scores each candidate story; a join
     model decides whether the article belongs to the best one, from that story's features plus
-    the best score and its margin over the runner-up (how clearly it wins)."""
+    the best score and its margin over the runner-up (how clearly it wins). The join model is
+    logistic, or boosted trees (``join_trees``) when trained with ``trees``."""
 
     rank_coef: list[float]
     rank_intercept: float
@@ -235,9 +261,13 @@ class MergeModel:
     # Outside it the logistic join model extrapolates (a one-line headline sharing one word with a
     # story is not evidence, however the other features line up).
     min_body_cos: float = 0.0
+    # Optional boosted trees for the join decision (replacing the logistic join model): each tree
+    # as parallel arrays (feature, threshold, left, right, value; feature -1 marks a leaf), their
+    # summed leaf values plus ``join_intercept`` being the log-odds of a join.
+    join_trees: list[dict[str, list]] | None = None
 
     def rank(self, x: list[float]) -> float:
-        return self.rank_intercept + sum(c * v for c, v in zip(self.rank_coef, x))
+        return self.rank_intercept + sum(map(mul, self.rank_coef, x))
 
     def join_features(self, x: list[float], best: float, runner_up: float | None, rival_sim: float) -> list[float]:
         # Without a runner-up the margin is taken over an empty story (all features zero).
@@ -247,15 +277,25 @@ class MergeModel:
     def join_probability(self, z: list[float]) -> float:
         if z[BODY_COS] < self.min_body_cos:
             return 0.0
-        return _sigmoid(self.join_intercept + sum(c * v for c, v in zip(self.join_coef, z)))
+        if self.join_trees is not None:
+            return _sigmoid(self.join_intercept + sum(_tree_value(tree, z) for tree in self.join_trees))
+        return _sigmoid(self.join_intercept + sum(map(mul, self.join_coef, z)))
 
-    def choose(self, candidates: list[list[float]], stories: list[Story]) -> tuple[int, list[float] | None]:
-        """Index of the best candidate and its join features (-1, None when there is none)."""
+    def choose(self, candidates: list[list[float]], stories: list[Story],
+               complete: Callable[[int], list[float]] | None = None) -> tuple[int, list[float] | None]:
+        """Index of the best candidate and its join features (-1, None when there is none).
+
+        complete: the full features of candidate k, when ``candidates`` lack the member
+        similarities (the ranker does not read them; the join model does).
+        """
         if not candidates:
             return -1, None
         scores = [self.rank(x) for x in candidates]
         order = sorted(range(len(scores)), key=lambda i: -scores[i])
         best = order[0]
+        if complete is not None:
+            candidates = list(candidates)
+            candidates[best] = complete(best)
         runner_up = scores[order[1]] if len(order) > 1 else None
         # Two top candidates alike are likely halves of one story, not two events.
         rival = stories[best].similarity(stories[order[1]]) if len(order) > 1 else 0.0
@@ -265,16 +305,45 @@ class MergeModel:
         return {"features": list(self.features), "rank_coef": self.rank_coef,
                 "rank_intercept": self.rank_intercept, "join_features": list(self.features + JOIN_EXTRA),
                 "join_coef": self.join_coef, "join_intercept": self.join_intercept,
-                "threshold": self.threshold, "min_body_cos": self.min_body_cos, "info": self.info}
+                "threshold": self.threshold, "min_body_cos": self.min_body_cos, "info": self.info,
+                **({"join_trees": self.join_trees} if self.join_trees is not None else {})}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> MergeModel:
         names = tuple(data["features"])
         if names != FEATURES:
             raise ValueError(f"merge model features {names} do not match this version's {FEATURES}")
-        return cls([float(c) for c in data["rank_coef"]], float(data["rank_intercept"]),
+        # The ranker never reads the member similarities (see RANK_OFF).
+        rank_coef = [0.0 if j in RANK_OFF else float(c) for j, c in enumerate(data["rank_coef"])]
+        return cls(rank_coef, float(data["rank_intercept"]),
                    [float(c) for c in data["join_coef"]], float(data["join_intercept"]),
-                   float(data["threshold"]), names, data.get("info", {}), float(data.get("min_body_cos", 0.0)))
+                   float(data["threshold"]), names, data.get("info", {}), float(data.get("min_body_cos", 0.0)),
+                   _read_trees(data["join_trees"]) if data.get("join_trees") is not None else None)
+
+
+def _tree_value(tree: dict[str, list], z: list[float]) -> float:
+    feature, threshold, left, right = tree["feature"], tree["threshold"], tree["left"], tree["right"]
+    node = 0
+    while feature[node] >= 0:
+        node = left[node] if z[feature[node]] <= threshold[node] else right[node]
+    return tree["value"][node]
+
+
+def _read_trees(trees: list[dict[str, list]]) -> list[dict[str, list]]:
+    """Trees from JSON, checked: plain numbers only, children inside the tree, features in range."""
+    n_feat = len(FEATURES) + len(JOIN_EXTRA)
+    out = []
+    for t in trees:
+        tree = {"feature": [int(v) for v in t["feature"]], "threshold": [float(v) for v in t["threshold"]],
+                "left": [int(v) for v in t["left"]], "right": [int(v) for v in t["right"]],
+                "value": [float(v) for v in t["value"]]}
+        n = len(tree["feature"])
+        if any(len(tree[k]) != n for k in tree) or any(
+                f >= n_feat or (f >= 0 and not (i < tree["left"][i] < n and i < tree["right"][i] < n))
+                for i, f in enumerate(tree["feature"])):
+            raise ValueError("malformed join tree in the merge model")
+        out.append(tree)
+    return out
 
 
 def load_model() -> MergeModel:

@@ -14,12 +14,12 @@ import logging
 import random
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 from ..model import Analysis
-from .merge import BODY_COS, DAY, FEATURES, JOIN_EXTRA, DocVec, MergeModel, Story, features, load_model, vectorise
-from .text import DocFreq, doc_terms, load_background
+from .merge import BODY_COS, DAY, RANK_OFF, FEATURES, JOIN_EXTRA, DocVec, MergeModel, Story, features, load_model, vectorise, _tree_value
+from .text import DocFreq, dense_text, doc_terms, embed, load_background
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,9 @@ class StoryClusterer:
             self._add(story, doc)
 
     def fit(self, analyses: Sequence[Analysis], labels: Sequence[str], shuffles: int = 3, rounds: int = 2,
-            random_state: int = 0, C: float = 1.0) -> StoryClusterer:
+            random_state: int = 0, C: float = 1.0, groups: Sequence[Hashable] | None = None,
+            weights: dict[Hashable, float] | None = None, tune_shuffles: int | None = None,
+            trees: int = 0) -> StoryClusterer:
         """Learn the merge model from articles with gold story labels.
 
         First the articles are streamed (publication order; random order among undated ones,
@@ -112,18 +114,39 @@ class StoryClusterer:
         The ranker learns which candidates are the article's story; the join model learns, from
         the ranker's best candidate, whether the article belongs to it. Last, the threshold is
         set where clustering the same articles scores the best B-cubed F1.
+
+        groups: one key per article; each group is streamed on its own (a corpus, or a slice of
+        one), so that articles of different corpora never meet. weights: each group's share of the
+        training signal and of the threshold's score (default: equal shares per group). trees: the
+        join model is that many boosted trees instead of a logistic model (0).
         """
-        decisions = self._stream_decisions(analyses, labels, shuffles, random_state, teacher=True)
-        model = _train(decisions, C)
+        keys = list(groups) if groups is not None else [0] * len(analyses)
+        parts: dict[Hashable, list[int]] = {}
+        for i, g in enumerate(keys):
+            parts.setdefault(g, []).append(i)
+        share = {g: float((weights or {}).get(g, 1.0)) for g in parts}
+        streams = [([analyses[i] for i in idx], [labels[i] for i in idx], share[g]) for g, idx in parts.items()]
+
+        def decisions(seed: int, teacher: bool) -> list[Decision]:
+            out: list[Decision] = []
+            for k, (an, lab, w) in enumerate(streams):
+                ds = self._stream_decisions(an, lab, shuffles, seed + 1000 * k, teacher=teacher)
+                for d in ds:  # every group weighs its share, however many decisions it makes
+                    d.weight = w * len(analyses) / (len(streams) * max(1, len(ds)) / shuffles)
+                out += ds
+            return out
+
+        pool = decisions(random_state, teacher=True)
+        model = _train(pool, C, trees)
         for r in range(rounds):
             self.model_, self.threshold = model, 0.5
-            decisions += self._stream_decisions(analyses, labels, shuffles, random_state + 10 + r, teacher=False)
-            model = _train(decisions, C)
-        model.info.update({"articles": len(analyses), "stories": len(set(labels)), "shuffles": shuffles,
-                           "rounds": rounds, "C": C})
+            pool += decisions(random_state + 10 + r, teacher=False)
+            model = _train(pool, C, trees)
+        model.info.update({"articles": len(analyses), "stories": len(set(labels)), "groups": len(streams),
+                           "shuffles": shuffles, "rounds": rounds, "C": C, "trees": trees})
         self.threshold = None
         self.model = self.model_ = model
-        model.threshold, f1 = self._tune_threshold(analyses, labels, shuffles, random_state + 1)
+        model.threshold, f1 = self._tune_threshold(streams, tune_shuffles or shuffles, random_state + 1)
         model.info["train_bcubed_f1"] = round(f1, 4)
         self.reset()
         log.info("merge model: %s", model.to_json())
@@ -167,21 +190,31 @@ class StoryClusterer:
             d.stories = []
         return out
 
-    def _tune_threshold(self, analyses: Sequence[Analysis], labels: Sequence[str], shuffles: int,
+    def _tune_threshold(self, streams: list[tuple[Sequence[Analysis], Sequence[str], float]], shuffles: int,
                         seed: int) -> tuple[float, float]:
+        """The threshold with the best B-cubed F1 on the training streams (weighted mean over groups)."""
         from ..evaluate.clustering import bcubed
 
         saved, scores = self.threshold, {}
-        grid = [round(0.05 * k, 2) for k in range(2, 19)]
-        for t in grid:
-            self.threshold, total = t, 0.0
-            for order in _orders(analyses, shuffles, seed):
-                self.reset()
-                pred = {i: self.assign(analyses[i]) for i in order}
-                total += bcubed(list(labels), [pred[i] for i in range(len(labels))])[2]
-            scores[t] = total / shuffles
+        total_w = sum(w for _, _, w in streams) or 1.0
+
+        def score(t: float) -> float:
+            if t not in scores:
+                self.threshold, total = t, 0.0
+                for k, (analyses, labels, w) in enumerate(streams):
+                    for order in _orders(analyses, shuffles, seed + 1000 * k):
+                        self.reset()
+                        pred = {i: self.assign(analyses[i]) for i in order}
+                        f1 = bcubed(list(labels), [pred[i] for i in range(len(labels))])[2]
+                        total += w / total_w * f1 / shuffles
+                scores[t] = total
+            return scores[t]
+
+        # Coarse to fine: steps of 0.1 over 0.1-0.9, then 0.05 either side of the best.
+        key = lambda t: (round(score(t), 4), -abs(t - 0.5))  # noqa: E731
+        best = max([round(0.1 * k, 2) for k in range(1, 10)], key=key)
+        best = max([best, round(best - 0.05, 2), round(best + 0.05, 2)], key=key)
         self.threshold = saved
-        best = max(grid, key=lambda t: (round(scores[t], 4), -abs(t - 0.5)))
         return best, scores[best]
 
     def state(self) -> dict[str, Any]:
@@ -194,7 +227,9 @@ class StoryClusterer:
         terms = doc_terms(analysis)
         self.df_.add(terms.all_terms)
         self.n_seen_ += 1
-        return vectorise(terms, self.df_)
+        doc = vectorise(terms, self.df_)
+        doc.dense = embed(dense_text(analysis))
+        return doc
 
     def _new_story(self, story_id: str) -> Story:
         while story_id in self.stories_:  # the same article id opening a second story
@@ -207,17 +242,21 @@ class StoryClusterer:
         score: dict[str, float] = {}
         for name, k in QUERY:
             vec = doc.vecs[name]
-            top = heapq.nlargest(k, vec.items(), key=lambda kv: kv[1]) if len(vec) > k else vec.items()
-            for term, w in top:
-                for sid in self.postings_.get(term, ()):
-                    score[sid] = score.get(sid, 0.0) + w
+            top = heapq.nlargest(k, vec, key=vec.__getitem__) if len(vec) > k else vec
+            for term in top:
+                posting = self.postings_.get(term)
+                if posting:
+                    w = vec[term]
+                    for sid in posting:
+                        score[sid] = score.get(sid, 0.0) + w
         best = heapq.nlargest(self.max_candidates, score.items(),
                               key=lambda kv: (kv[1], self.stories_[kv[0]].last_seq))
         return [self.stories_[sid] for sid, _ in best]
 
     def _best(self, doc: DocVec) -> tuple[Story | None, float]:
         cands = self._candidates(doc)
-        k, z = self.model_.choose([features(doc, story) for story in cands], cands)
+        k, z = self.model_.choose([features(doc, story, members=False) for story in cands], cands,
+                                  lambda k: features(doc, cands[k]))
         return (cands[k], self.model_.join_probability(z)) if z is not None else (None, 0.0)
 
     def _add(self, story: Story, doc: DocVec) -> None:
@@ -289,6 +328,7 @@ class Decision:
     positives: set[int]
     stories: list[Story]
     rivals: dict[tuple[int, int], float] = field(default_factory=dict)
+    weight: float = 1.0
 
 
 def _rival_sims(stories: list[Story]) -> dict[tuple[int, int], float]:
@@ -296,16 +336,37 @@ def _rival_sims(stories: list[Story]) -> dict[tuple[int, int], float]:
             for b in range(len(stories)) if a != b}
 
 
-def _train(decisions: list[Decision], C: float) -> MergeModel:
+def _boost(Z: list[list[float]], t: list[int], w: list[float], n_trees: int) -> tuple[list[dict[str, list]], float]:
+    """Gradient-boosted trees (depth 3) for the join decision, as plain arrays; and the base log-odds."""
+    import numpy as np
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    gb = GradientBoostingClassifier(n_estimators=n_trees, max_depth=3, learning_rate=0.1, subsample=0.8,
+                                    min_samples_leaf=20, random_state=0).fit(Z, t, sample_weight=w)
+    trees = []
+    for est in gb.estimators_[:, 0]:
+        tr = est.tree_
+        trees.append({"feature": [int(f) for f in tr.feature], "threshold": [round(float(x), 6) for x in tr.threshold],
+                      "left": [int(x) for x in tr.children_left], "right": [int(x) for x in tr.children_right],
+                      "value": [round(float(v) * gb.learning_rate, 6) for v in tr.value[:, 0, 0]]})
+    X = np.asarray(Z[:50], dtype=float)
+    raw = gb.decision_function(X)
+    summed = np.array([sum(_tree_value(tr, list(x)) for tr in trees) for x in X])
+    return trees, float(np.median(raw - summed))
+
+
+def _train(decisions: list[Decision], C: float, trees: int = 0) -> MergeModel:
     """Fit the ranker on every candidate, then the join model on each ranker's best candidate."""
     from sklearn.linear_model import LogisticRegression
 
-    X = [x for d in decisions for x in d.features]
+    # The ranker does not read the member similarities (RANK_OFF): they are computed for its best only.
+    X = [[0.0 if j in RANK_OFF else v for j, v in enumerate(x)] for d in decisions for x in d.features]
     y = [int(k in d.positives) for d in decisions for k in range(len(d.features))]
-    ranker = LogisticRegression(C=C, max_iter=3000).fit(X, y)
+    w = [d.weight for d in decisions for _ in d.features]
+    ranker = LogisticRegression(C=C, max_iter=3000).fit(X, y, sample_weight=w)
     model = MergeModel([float(c) for c in ranker.coef_[0]], float(ranker.intercept_[0]),
                        [0.0] * (len(FEATURES) + len(JOIN_EXTRA)), 0.0, 0.5)
-    Z, t = [], []
+    Z, t, wz = [], [], []
     for d in decisions:
         if not d.features:
             continue
@@ -315,9 +376,13 @@ def _train(decisions: list[Decision], C: float) -> MergeModel:
         rival = d.rivals.get((order[0], order[1]), 0.0) if len(order) > 1 else 0.0
         Z.append(model.join_features(d.features[order[0]], scores[order[0]], runner_up, rival))
         t.append(int(order[0] in d.positives))
-    joiner = LogisticRegression(C=C, max_iter=3000).fit(Z, t)
-    model.join_coef = [float(c) for c in joiner.coef_[0]]
-    model.join_intercept = float(joiner.intercept_[0])
+        wz.append(d.weight)
+    if trees:
+        model.join_trees, model.join_intercept = _boost(Z, t, wz, trees)
+    else:
+        joiner = LogisticRegression(C=C, max_iter=3000).fit(Z, t, sample_weight=wz)
+        model.join_coef = [float(c) for c in joiner.coef_[0]]
+        model.join_intercept = float(joiner.intercept_[0])
     model.info = {"pairs": len(y), "decisions": len(t)}
     joins = sorted(x[BODY_COS] for d in decisions for k, x in enumerate(d.features) if k in d.positives)
     model.min_body_cos = round(joins[int(0.005 * len(joins))], 4) if joins else 0.0

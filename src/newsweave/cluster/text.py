@@ -55,8 +55,24 @@ def stem(word: str) -> str:
     return word
 
 
+_LAST: tuple[str | None, list[str]] = (None, [])  # the last text tokenised: dedup and clustering both read it
+
+
 def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens without URLs (an address says where a copy lives, not what happened)."""
+    """Lower-cased word tokens without URLs (an address says where a copy lives, not what happened).
+
+    The result is shared with the next caller for the same text object: read it, never change it.
+    """
+    global _LAST
+    last = _LAST
+    if text is last[0]:
+        return last[1]
+    toks = _tokens(text)
+    _LAST = (text, toks)
+    return toks
+
+
+def _tokens(text: str) -> list[str]:
     text = text.lower()
     if "http" in text or "www." in text or ".htm" in text or ".com" in text or ".org" in text or ".net" in text:
         text = URL.sub(" ", text)
@@ -84,7 +100,8 @@ def _term(token: str) -> str:
 def terms(text: str) -> list[str]:
     """Stemmed content terms (function words dropped)."""
     cache = _TERMS
-    return [t for t in (cache[k] if k in cache else _term(k) for k in tokens(text)) if t]
+    out = [cache[k] if k in cache else _term(k) for k in tokens(text)]
+    return [t for t in out if t]
 
 
 _BUCKETS: dict[str, int] = {}
@@ -185,13 +202,48 @@ def head_text(analysis: Analysis) -> str:
     return ""
 
 
+DENSE_CHARS = 300  # the lead of the body that is embedded, after the title
+
+
+def dense_text(analysis: Analysis) -> str:
+    """The text whose static sentence embedding stands for the article: its title and lead."""
+    art = analysis.article
+    body = (art.clean_text or art.text or "")[:DENSE_CHARS]
+    return f"{art.title}\n{body}" if art.title else body
+
+
+@lru_cache(maxsize=1)
+def _embedder():
+    import numpy as np
+
+    from ..analyse.models import static_embedder
+
+    model = static_embedder()
+    return model.tokenizer, np.asarray(model.embedding, dtype=np.float32)
+
+
+def embed(text: str):
+    """Unit-length static sentence embedding (the shipped model2vec MiniLM distillate: the mean of
+    the tokens' vectors, as its ``encode`` computes it) as float32, or None for an empty text."""
+    import numpy as np
+
+    tokenizer, matrix = _embedder()
+    ids = tokenizer.encode(text, add_special_tokens=False).ids if text.strip() else []
+    if not ids:
+        return None
+    vec = matrix[ids].mean(axis=0)
+    norm = float(np.sqrt(vec @ vec))
+    return vec / norm if norm > 0 else None
+
+
 def doc_terms(analysis: Analysis) -> DocTerms:
     """Count the terms of an analysed article (title, clean text and named mentions)."""
     art = analysis.article
-    body_text = art.clean_text or art.text
+    # Title and body are counted together (no token spans a line, so apart is the same as joined);
+    # the body's tokens are the ones dedup has just read.
+    counts = Counter(terms(art.clean_text or art.text))
     if art.title:
-        body_text = art.title + "\n" + body_text
-    counts = Counter(terms(body_text))
+        counts.update(terms(art.title))
     nums = Counter({t: n for t, n in counts.items() if t[0].isdigit() or t[-1].isdigit()})
     body = Counter({t: n for t, n in counts.items() if t not in nums})
     head = Counter(t for t in terms(head_text(analysis))[:HEAD_TOKENS] if t in body)
