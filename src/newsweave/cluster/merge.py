@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
-from operator import mul
+from operator import itemgetter, mul
 from typing import Any
 
 from .text import DocTerms, DocFreq, dot, weigh
@@ -115,7 +115,8 @@ class Story:
             for t, w in vec.items():
                 acc[t] = acc.get(t, 0.0) + w
             if len(acc) > CENTROID_TERMS * 1.5:
-                kept = dict(heapq.nlargest(CENTROID_TERMS, acc.items(), key=lambda kv: kv[1]))
+                # (the same as heapq.nlargest, ties included, but the sort runs in C)
+                kept = dict(sorted(acc.items(), key=itemgetter(1), reverse=True)[:CENTROID_TERMS])
                 self.sums[name] = kept
                 self.sqnorm[name] = sum(w * w for w in kept.values())
         if doc.dense is not None:
@@ -265,6 +266,7 @@ class MergeModel:
     # as parallel arrays (feature, threshold, left, right, value; feature -1 marks a leaf), their
     # summed leaf values plus ``join_intercept`` being the log-odds of a join.
     join_trees: list[dict[str, list]] | None = None
+    _forest: Any = field(default=None, repr=False, compare=False)
 
     def rank(self, x: list[float]) -> float:
         return self.rank_intercept + sum(map(mul, self.rank_coef, x))
@@ -278,7 +280,9 @@ class MergeModel:
         if z[BODY_COS] < self.min_body_cos:
             return 0.0
         if self.join_trees is not None:
-            return _sigmoid(self.join_intercept + sum(_tree_value(tree, z) for tree in self.join_trees))
+            if self._forest is None or self._forest.source is not self.join_trees:
+                self._forest = _Forest(self.join_trees)
+            return _sigmoid(self.join_intercept + self._forest.value(z))
         return _sigmoid(self.join_intercept + sum(map(mul, self.join_coef, z)))
 
     def choose(self, candidates: list[list[float]], stories: list[Story],
@@ -327,6 +331,50 @@ def _tree_value(tree: dict[str, list], z: list[float]) -> float:
     while feature[node] >= 0:
         node = left[node] if z[feature[node]] <= threshold[node] else right[node]
     return tree["value"][node]
+
+
+class _Forest:
+    """The join trees laid out as complete binary trees of one depth (a leaf above the bottom
+    becomes a node that always goes left), so that all trees step down together in numpy."""
+
+    def __init__(self, trees: list[dict[str, list]]):
+        import numpy as np
+
+        def depth(tree: dict[str, list], node: int = 0) -> int:
+            if tree["feature"][node] < 0:
+                return 0
+            return 1 + max(depth(tree, tree["left"][node]), depth(tree, tree["right"][node]))
+
+        self.source = trees
+        self.depth = max((depth(t) for t in trees), default=0)
+        inner, leaves = (1 << self.depth) - 1, 1 << self.depth
+        self.feature = np.zeros((len(trees), max(1, inner)), dtype=np.intp)
+        self.threshold = np.full((len(trees), max(1, inner)), np.inf)
+        self.leaf = np.zeros((len(trees), leaves))
+        for k, tree in enumerate(trees):
+            stack = [(0, 0, 0)]  # (node in the tree, position in the complete layout, level)
+            while stack:
+                node, pos, level = stack.pop()
+                if level == self.depth:
+                    self.leaf[k, pos - inner] = tree["value"][node]
+                elif tree["feature"][node] < 0:  # an early leaf: always left, down to the bottom
+                    stack.append((node, 2 * pos + 1, level + 1))
+                else:
+                    self.feature[k, pos] = tree["feature"][node]
+                    self.threshold[k, pos] = tree["threshold"][node]
+                    stack.append((tree["left"][node], 2 * pos + 1, level + 1))
+                    stack.append((tree["right"][node], 2 * pos + 2, level + 1))
+        self.rows = np.arange(len(trees))
+
+    def value(self, z: list[float]) -> float:
+        import numpy as np
+
+        x = np.asarray(z, dtype=float)
+        pos = np.zeros(len(self.rows), dtype=np.intp)
+        for _ in range(self.depth):
+            right = x[self.feature[self.rows, pos]] > self.threshold[self.rows, pos]
+            pos = 2 * pos + 1 + right
+        return float(self.leaf[self.rows, pos - ((1 << self.depth) - 1)].sum())
 
 
 def _read_trees(trees: list[dict[str, list]]) -> list[dict[str, list]]:
