@@ -104,7 +104,7 @@ class Story:
             self.members.append(body)
         else:  # the first members stay; the latest ones rotate
             self.members[MEMBER_FIRST + self.size % MEMBER_LAST] = body
-        own = set(heapq.nlargest(MEMBER_TERMS, body, key=body.__getitem__)) if len(body) > MEMBER_TERMS else set(body)
+        own = set(sorted(body, key=body.__getitem__, reverse=True)[:MEMBER_TERMS]) if len(body) > MEMBER_TERMS else set(body)
         own.update(doc.vecs["ents"])
         self.tdf.update(own)
         self._cons = None
@@ -137,7 +137,8 @@ class Story:
 
     def top_terms(self, name: str, k: int) -> list[str]:
         acc = self.sums[name]
-        return heapq.nlargest(k, acc, key=acc.__getitem__)
+        # sorted()[:k] is heapq.nlargest(k) (ties included) with the whole loop in C
+        return sorted(acc, key=acc.__getitem__, reverse=True)[:k]
 
     def similarity(self, other: Story) -> float:
         """Cosine of the two stories' body centroids."""
@@ -169,7 +170,7 @@ class Story:
 
 def salient(vec: dict[str, float], name: str) -> list[str]:
     k = SALIENT[name]
-    return heapq.nlargest(k, vec, key=vec.__getitem__) if len(vec) > k else list(vec)
+    return sorted(vec, key=vec.__getitem__, reverse=True)[:k] if len(vec) > k else list(vec)
 
 
 def coverage(terms: list[str], other: dict[str, float]) -> float:

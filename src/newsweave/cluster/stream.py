@@ -242,7 +242,7 @@ class StoryClusterer:
         score: dict[str, float] = {}
         for name, k in QUERY:
             vec = doc.vecs[name]
-            top = heapq.nlargest(k, vec, key=vec.__getitem__) if len(vec) > k else vec
+            top = sorted(vec, key=vec.__getitem__, reverse=True)[:k] if len(vec) > k else vec
             for term in top:
                 posting = self.postings_.get(term)
                 if posting:
