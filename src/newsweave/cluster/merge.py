@@ -111,7 +111,7 @@ class Story:
         for name in SUBVECTORS:
             vec, acc = doc.vecs[name], self.sums[name]
             # ||c + v||² = ||c||² + 2 c·v + ||v||², so the norm needs no full pass.
-            self.sqnorm[name] += 2 * dot(vec, acc) + sum(w * w for w in vec.values())
+            self.sqnorm[name] += 2 * dot(vec, acc) + sum([w * w for w in vec.values()])
             for t, w in vec.items():
                 acc[t] = acc.get(t, 0.0) + w
             if len(acc) > CENTROID_TERMS * 1.5:

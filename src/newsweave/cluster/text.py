@@ -152,7 +152,7 @@ def weigh(counts: Counter[str], df: DocFreq, idfs: dict[str, float] | None = Non
     """Sub-linear TF × IDF, L2-normalised."""
     idf = idfs if idfs is not None else df.idfs(counts)
     vec = {t: (1.0 + math.log(n)) * idf[t] if n > 1 else idf[t] for t, n in counts.items()}
-    norm = math.sqrt(sum(w * w for w in vec.values()))
+    norm = math.hypot(*vec.values())
     return {t: w / norm for t, w in vec.items()} if norm > 0 else {}
 
 
