@@ -28,8 +28,15 @@ $(STAMP): requirements/lock.txt requirements/models.txt pyproject.toml
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)
 
+# Every figure of issue 7's table, in one command (about 20 minutes on 2 cores; BENCH_CACHE keeps
+# the analysed corpora between runs). Prints figures; asserts nothing.
+BENCH_CACHE ?= /tmp/newsweave-bench
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	mkdir -p $(BENCH_CACHE)
+	$(BIN)/python benchmarks/run.py --limit 300
+	$(BIN)/python benchmarks/cluster_bench.py speed --articles 20000 --cache $(BENCH_CACHE)
+	$(BIN)/python benchmarks/stream.py --articles 20000 --cache $(BENCH_CACHE)
+	$(BIN)/python benchmarks/api_load.py --articles 100000 --clients 16 --requests 50 --db $(BENCH_CACHE)/api-100k.db
 
 clean:
 	rm -rf $(VENV) newsweave.db
