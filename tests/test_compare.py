@@ -160,6 +160,16 @@ def test_long_compound_sentences_split_into_clauses_with_offsets():
     assert len(split_clauses(listing)) == 1
 
 
+def test_a_negation_conflicts_only_between_claims_that_otherwise_agree():
+    # Two sentences of an earthquake story, loosely aligned: one negated, the other not. Not a
+    # contradiction; the same sentence with its verb negated is one.
+    calm = V.extract("The surrounding area has not been hit by a quake in more than 25 years.", [])
+    village = V.extract("It is one of the 12 worst-hit villages in the quake, the governor said.", [])
+    assert [k for k, *_ in V.conflicts(calm, village, similarity=0.2)] == []
+    hit = V.extract("The surrounding area has been hit by a quake in the past 25 years.", [])
+    assert [k for k, *_ in V.conflicts(calm, hit, similarity=0.8)] == ["negation"]
+
+
 def test_values_see_what_similarity_cannot():
     raised = V.extract("The central bank raised interest rates by 0.5% on Thursday.", [])
     cut = V.extract("The central bank cut interest rates by 0.5% on Thursday.", [])

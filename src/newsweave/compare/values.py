@@ -184,6 +184,9 @@ def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates
     return v
 
 
+NEGATION_SIMILARITY = 0.5
+
+
 def conflicts(a: Values, b: Values, similarity: float) -> list[tuple[str, str, str]]:
     """The disagreements between two aligned claims: (kind, value in a, value in b).
 
@@ -204,9 +207,12 @@ def conflicts(a: Values, b: Values, similarity: float) -> list[tuple[str, str, s
         if kind in a.dates and kind in b.dates and not a.dates[kind] & b.dates[kind]:
             out.append(("date", ", ".join(a.date_text[kind]), ", ".join(b.date_text[kind])))
             break
-    if bool(a.negated) != bool(b.negated):
+    # A negation or an opposite word disagrees only between claims that otherwise say nearly the
+    # same thing ("has not been hit by a quake in 25 years" vs "one of the worst-hit villages in
+    # the quake" are loosely aligned, not contradictory).
+    if bool(a.negated) != bool(b.negated) and similarity >= NEGATION_SIMILARITY:
         out.append(("negation", " ".join(a.negated) or "(affirmed)", " ".join(b.negated) or "(affirmed)"))
-    for s in a.stems:
+    for s in a.stems if similarity >= NEGATION_SIMILARITY else ():
         for o in OPPOSITE.get(s, ()):
             if o in b.stems and o not in a.stems and s not in b.stems:
                 out.append(("polarity", s, o))
