@@ -294,3 +294,17 @@ def test_worker_processes_give_the_same_stories_as_one_process(tmp_path):
                 {sid: (s["facts"], s["summary"]) for sid, s in stories.items()})
 
     assert stored(2) == stored(1)
+
+
+def test_an_untitled_story_is_named_by_a_real_sentence_not_its_dateline():
+    from newsweave.model import Analysis, Article, Sentence
+    from newsweave.pipeline import story_title
+
+    def analysis(*sentences):
+        an = Analysis(article=Article(id="x", text=" ".join(sentences)))
+        an.sentences = [Sentence("x", i, 0, len(t), t) for i, t in enumerate(sentences)]
+        return an
+
+    quake = analysis("27 NOVEMBER, 2005", "A strong earthquake hit the Iranian island of Qeshm on Sunday.")
+    assert story_title([quake]) == "A strong earthquake hit the Iranian island of Qeshm on Sunday."
+    assert story_title([analysis("ISLAMABAD", "Short.")]) == "ISLAMABAD"  # nothing better: the first line

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -95,10 +96,13 @@ def story_title(analyses: list[Analysis]) -> str:
     for an in analyses:
         if an.article.title:
             return an.article.title.strip()
-    for an in analyses:
-        if an.sentences:
-            text = " ".join(an.sentences[0].text.split())
-            return text if len(text) <= 140 else text[:137].rsplit(" ", 1)[0] + "…"
+    firsts = [an.sentences[0].text for an in analyses if an.sentences]
+    # The first sentence that reads as one: a dateline or a date alone ("27 NOVEMBER, 2005") is no title.
+    candidates = [t for an in analyses for t in (s.text for s in an.sentences[:3])
+                  if len(re.findall(r"[A-Za-z]{2,}", t)) >= 4 and not re.fullmatch(r"[\W\d]*|[A-Z\W\d]+", t)]
+    for text in candidates[:1] or firsts[:1]:
+        text = " ".join(text.split())
+        return text if len(text) <= 140 else text[:137].rsplit(" ", 1)[0] + "…"
     return "(untitled story)"
 
 
