@@ -544,6 +544,7 @@ def test_posted_articles_join_their_story_at_the_next_request(live):
     assert body["ok"] and body["report"]["added"] == 1 and len(body["stories"]) == 1
     story_id = body["stories"][0]["id"]
     assert c.get(f"/api/stories/{story_id}").json()["articles"][0]["title"] == "Seed 0"
+    assert "Seed 1" not in c.get(f"/stories/{story_id}").text  # the page, parsed and kept by this process
     # the second seed as JSONL: it joins the same story, visible on the page at once
     jsonl = json.dumps(seed_record(1)) + "\n"
     second = c.post("/api/articles", content=jsonl.encode(), headers={**AUTH, "Content-Type": "application/x-ndjson"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import quote
 
@@ -55,6 +56,7 @@ def create_app(store, settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.ingester = Ingester(store)
     app.state.templates = templates()
+    app.state.parsed_stories = OrderedDict()  # story id -> (stored JSON, parsed): see pages.parsed_story
     app.include_router(api_router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

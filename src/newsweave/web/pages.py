@@ -2,7 +2,9 @@
 reloads with ``?fact=``); static/app.js only makes that instant. Each page links its JSON twin."""
 from __future__ import annotations
 
+import json
 import re
+from collections import OrderedDict
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
 
@@ -15,6 +17,27 @@ from .security import Problem, require_read
 
 router = APIRouter(dependencies=[Depends(require_read)], include_in_schema=False)
 REF = re.compile(r"^[fe]\d{1,6}$")
+
+
+PARSED_STORIES = 256  # parsed story JSON kept per server process (the story page's largest cost)
+
+
+def parsed_story(request: Request, story_id: str) -> dict[str, Any] | None:
+    """The stored story, parsed; a recently parsed one is reused while its stored JSON is unchanged
+    (read-only: the page code never mutates it)."""
+    raw = request.app.state.store.get_story_json(story_id)
+    if raw is None:
+        return None
+    cache: OrderedDict[str, tuple[str, dict]] = request.app.state.parsed_stories
+    hit = cache.get(story_id)
+    if hit is not None and hit[0] == raw:
+        cache.move_to_end(story_id)
+        return hit[1]
+    story = json.loads(raw)
+    cache[story_id] = (raw, story)
+    if len(cache) > PARSED_STORIES:
+        cache.popitem(last=False)
+    return story
 
 
 def render(request: Request, name: str, api: str, **context: Any) -> HTMLResponse:
@@ -61,7 +84,7 @@ async def search(q: str = "") -> RedirectResponse:
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 async def story_page(request: Request, story_id: str, fact: str | None = None) -> HTMLResponse:
     store = request.app.state.store
-    story = store.get_story(story_id)
+    story = parsed_story(request, story_id)
     if story is None:
         raise Problem(404, f"no story {story_id!r}")
     numbers = present.citation_numbers(story)
