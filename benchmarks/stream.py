@@ -7,7 +7,8 @@ SQLite writes — runs through the real ``Pipeline.add_analysed`` (and ``flush``
 ``ingest`` does) over a long stream built from real analysed articles (ECB+ from ../shared/data,
 else tests/data). The stream is the corpus again and again, each round a day later and in a
 vocabulary of its own: every word of the text, title, sentences and named mentions is replaced by
-another word of about the same corpus frequency, a fixed substitution per round (``Rewording``), so
+another word of about the same corpus frequency, a fixed substitution per round
+(``cluster_bench.Rewording``, shared with the clustering speed benchmark), so
 that each round is a new set of events with the corpus's real structure (its story sizes,
 near-duplicates, similar-but-different events), and every 10th article is followed by a syndicated
 copy with a new first line. (Changing only some of the words, as an earlier version did, makes a
@@ -25,10 +26,7 @@ story only once it has grown by ``REFRESH_GROWTH`` (pipeline.py).
 from __future__ import annotations
 
 import argparse
-import copy
-import random
 import sys
-from collections import Counter
 import tempfile
 import time
 from pathlib import Path
@@ -39,84 +37,13 @@ sys.path.insert(0, str(HERE))
 import cluster_bench  # noqa: E402  (the stream construction and the cached analyses)
 
 
-class Rewording:
-    """Round r's vocabulary: every word type of the corpus mapped to another of about the same
-    corpus frequency (types sorted by frequency, shuffled within blocks of 50, a fixed shuffle per
-    round), so a round keeps the corpus's structure — shared words stay shared, stopwords stay
-    common — but its texts mean something else to every model (an alphabetic suffix, as an earlier
-    version used, is seen through by the sub-word embeddings the clusterer now uses)."""
-
-    BLOCK = 50
-
-    def __init__(self, analyses):
-        counts: Counter[str] = Counter()
-        for an in analyses:
-            counts.update((an.article.clean_text or "").split())
-            counts.update((an.article.title or "").split())
-            for s in an.sentences:
-                counts.update(s.text.split())
-            for m in an.mentions:
-                counts.update((m.canonical or m.text).split())
-        self.types = [w for w, _ in counts.most_common()]
-        self._rounds: dict[int, dict[str, str]] = {}
-
-    def mapping(self, rnd: int) -> dict[str, str]:
-        if rnd not in self._rounds:
-            rng, shuffled = random.Random(rnd), []
-            for i in range(0, len(self.types), self.BLOCK):
-                block = self.types[i:i + self.BLOCK]
-                rng.shuffle(block)
-                shuffled.extend(block)
-            self._rounds = {rnd: dict(zip(self.types, shuffled))}  # one round at a time in memory
-        return self._rounds[rnd]
-
-    def __call__(self, text: str, rnd: int, every: int = 1) -> str:
-        if not rnd or not text:
-            return text
-        m = self.mapping(rnd)
-        return " ".join(m.get(w, w) if i % every == 0 else w for i, w in enumerate(text.split(" ")))
-
-
-def event_stream(analyses, n: int, seed: int = 0, every: int = 1):
-    """Yield ``n`` analysed articles: the corpus round after round, each round new events."""
-    rng = random.Random(seed)
-    reword = Rewording(analyses)
-    made, k = 0, 0
-    while made < n:
-        an = analyses[k % len(analyses)]
-        rnd = k // len(analyses)
-        art = copy.copy(an.article)
-        art.id = f"{an.article.id}-{k}"
-        art.published = f"2024-{1 + rnd // 28 % 12:02d}-{1 + rnd % 28:02d}T{rng.randrange(24):02d}:00:00+00:00"
-        art.clean_text = reword(art.clean_text, rnd, every)
-        art.title = reword(art.title, rnd, every)
-        new = copy.copy(an)
-        new.article = art
-        new.sentences = [copy.copy(s) for s in an.sentences]
-        for s in new.sentences:
-            s.text = reword(s.text, rnd, every)
-        new.mentions = [copy.copy(m) for m in an.mentions]
-        for m in new.mentions:
-            m.canonical = reword(m.canonical or m.text, rnd)
-        yield new
-        made += 1
-        k += 1
-        if k % 10 == 0 and made < n:  # a syndicated copy with a new first line
-            dup = copy.copy(new)
-            dup.article = copy.copy(art)
-            dup.article.id = art.id + "-copy"
-            dup.article.clean_text = "Syndicated from the wire.\n" + art.clean_text
-            yield dup
-            made += 1
-
-
 def growing_story(analyses, labels: list[str], n: int):
     """One story that keeps growing: the largest gold story's articles again and again, lightly
     reworded (every 4th word) so that each pass is not a copy of the last."""
     by_story: dict[str, list] = {}
     for an, label in zip(analyses, labels):
         by_story.setdefault(label, []).append(an)
-    yield from event_stream(max(by_story.values(), key=len), n, every=4)
+    yield from cluster_bench.event_stream(max(by_story.values(), key=len), n, every=4)
 
 
 def largest(store) -> int:
@@ -141,7 +68,7 @@ def main() -> None:
     rows = cluster_bench.rows_of(src)
     analyses = cluster_bench.analysed(rows, args.cache, "ecb" if src == cluster_bench.ECB else "fallback")
     stream = (growing_story(analyses, [r["story"] for r in rows], args.articles) if args.grow
-              else event_stream(analyses, args.articles))
+              else cluster_bench.event_stream(analyses, args.articles))
     print(f"{'one growing story' if args.grow else 'stream'} of {args.articles} articles built from {len(analyses)} analysed articles of {src.name}, "
           f"batches of {args.batch_size}; peak RSS before: {cluster_bench.peak_rss_mb():.0f} MB")
     with tempfile.TemporaryDirectory() as tmp:

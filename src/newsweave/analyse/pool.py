@@ -24,10 +24,6 @@ def _analyse_chunk(articles: list[Article]) -> list[Analysis]:
     return list(analyse(articles))
 
 
-def _warm() -> None:
-    models.nlp()
-
-
 class Job:
     """A batch under analysis: ``result()`` waits for it."""
 
@@ -53,8 +49,7 @@ class Analyser:
         if self._pool is None:
             models.nlp()  # loaded before the fork: the workers share its memory instead of loading it again
             # fork, like spaCy's own n_process: the workers start in a moment with the model in hand
-            self._pool = ProcessPoolExecutor(self.n_process, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_warm)
+            self._pool = ProcessPoolExecutor(self.n_process, mp_context=multiprocessing.get_context("fork"))
         chunks = [articles[i:i + CHUNK] for i in range(0, len(articles), CHUNK)]
         return Job(parts=[self._pool.submit(_analyse_chunk, c) for c in chunks])
 

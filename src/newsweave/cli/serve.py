@@ -129,12 +129,6 @@ def _run_workers(config, sock: socket.socket, workers: int, store) -> None:
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
     status = 0
-    for pid in children:
-        while True:
-            try:
-                _, code = os.waitpid(pid, 0)
-                break
-            except InterruptedError:
-                continue
-        status = status or os.waitstatus_to_exitcode(code)
+    for pid in children:  # waitpid resumes by itself after a signal handler runs (PEP 475)
+        status = status or os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
     sys.exit(status if status > 0 else 0)

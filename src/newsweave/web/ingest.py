@@ -133,30 +133,23 @@ def _check_size(obj: dict[str, Any], where: Where, settings: Settings) -> None:
 
 class Ingester:
     """One pipeline per app, made on the first write (the models load once), used by one
-    request at a time: ingest is CPU-bound and the clusterer's state is not thread-safe."""
+    request at a time: ingest is CPU-bound and the clusterer's state is not thread-safe. When
+    another process has written since, the pipeline re-reads the recent stories by itself."""
 
     def __init__(self, store):
         self.store = store
         self._lock = threading.Lock()
         self._pipeline = None
-        self._seen_seq: int | None = None
 
     def ingest(self, articles: list[Article]) -> dict[str, Any]:
         with self._lock:
-            pipeline = self._current_pipeline()
-            report = pipeline.ingest(articles)
-            self._seen_seq = self.store.next_seq()
+            if self._pipeline is None:
+                from ..pipeline import Pipeline  # loads the NLP code: only when a write comes
+
+                log.info("loading the pipeline (seeding from %d stored articles)", self.store.next_seq() - 1)
+                self._pipeline = Pipeline(self.store)
+            report = self._pipeline.ingest(articles)
             stories = self.store.stories_of(report.article_ids)
         out = report.to_json()
         out["story_ids"] = stories
         return out
-
-    def _current_pipeline(self):
-        from ..pipeline import Pipeline  # loads the NLP code: only when a write comes
-
-        # Another process may have written since our last ingest: re-seed from the database so
-        # new articles join the stories (and duplicates) it made.
-        if self._pipeline is None or self.store.next_seq() != self._seen_seq:
-            log.info("loading the pipeline (seeding from %d stored articles)", self.store.next_seq() - 1)
-            self._pipeline = Pipeline(self.store)
-        return self._pipeline
