@@ -8,8 +8,9 @@ and word pair of the story a probability of being in such a summary (from how ma
 titles use it, whether the articles' leads do, how often it occurs, whether it is a stopword, a
 number or a name), and a length model the summary's expected length; a sentence is added while it
 raises the expected F1, so the summary's length follows from what its sentences are worth, within
-``max_sentences`` and ``max_words``. The most valuable sentence comes first, the rest in time
-order. ``supported`` re-checks every sentence against the articles it cites, and the summary keeps
+``max_sentences`` and ``max_words``. The sentence the most articles state comes first (on a
+big story the greedy pick can be a long background sentence rich in shared words, while the news
+itself is what most outlets repeat), the rest in time order. ``supported`` re-checks every sentence against the articles it cites, and the summary keeps
 only those it accepts.
 """
 from __future__ import annotations
@@ -59,7 +60,8 @@ def model() -> dict:
 
 def summarise(facts: list[Fact], analyses: list[Analysis], max_sentences: int = 6,
               max_words: int = MAX_WORDS, weights: dict | None = None) -> list[SummarySentence]:
-    """At most ``max_sentences`` cited sentences, most valuable first, then in story order.
+    """At most ``max_sentences`` cited sentences: the one most articles state first (the earliest
+    picked among equals), then in story order.
 
     Each step adds the candidate that raises the summary's expected ROUGE-1 + ROUGE-2 F1 most
     (less a small penalty for quotations, first-person voice and questions) and stops when none
@@ -122,8 +124,9 @@ def summarise(facts: list[Fact], analyses: list[Analysis], max_sentences: int = 
         stems |= new_stems
     if not picked:
         return []
-    first, rest = picked[0], sorted(picked[1:], key=lambda c: c["at"])
-    return [c["sentence"] for c in [first] + rest]
+    lead = max(range(len(picked)), key=lambda k: (len(set(picked[k]["sentence"].sources)), -k))
+    rest = sorted(picked[:lead] + picked[lead + 1:], key=lambda c: c["at"])
+    return [c["sentence"] for c in [picked[lead]] + rest]
 
 
 def story_stats(analyses: list[Analysis]) -> dict:
