@@ -179,3 +179,15 @@ def test_fit_learns_the_word_model_from_gold_stories(tmp_path):
     ans = S.analyse_gold([story])[story.id]
     summary = summarise(compare_story(ans), ans, weights=fitted)
     assert summary and all(supported(x, ans) for x in summary)
+
+
+def test_sentences_leaning_on_an_earlier_one_are_marked_vague():
+    from newsweave.summarise import VAGUE
+
+    vague = ["It is believed to have been caused by damage to a string of cables.",
+             "Each cable has a “leader” country, he said.", "They were taken to hospital."]
+    standalone = ["Internet and phone communications between Europe and Asia were disrupted on Friday.",
+                  "Theft of jewels worth $108 million shocked Paris, police said.",
+                  "Ithaca police said the store was closed."]
+    assert all(VAGUE.search(s) for s in vague)
+    assert not any(VAGUE.search(s) for s in standalone)

@@ -132,7 +132,7 @@ def fit(stories: list[GoldStory], analyses: dict[str, list[Analysis]], settings:
     story), labelled by whether the reference uses it at least j times; bigram rows: every word
     pair, labelled by whether the reference uses it. Logistic regressions (no intercept: the
     ``bias`` feature is one). The reference length is a least-squares line in the story's words.
-    ``settings`` (``length_scale``, ``quote``, ``question``: see ``summarise.model``) are
+    ``settings`` (``length_scale``, ``quote``, ``question``, ``vague``: see ``summarise.model``) are
     the selection settings, chosen on held-out stories.
     """
     import numpy as np
@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("out")
     args = ap.parse_args(argv)
     stories = read_gold(args.gold)
-    settings = {k: model()[k] for k in ("length_scale", "quote", "question")}
+    settings = {k: model()[k] for k in ("length_scale", "quote", "question", "vague")}
     fitted = fit(stories, analyse_gold(stories), settings)
     with open(args.out, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(fitted, indent=1) + "\n")
