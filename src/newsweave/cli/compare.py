@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import click
 
@@ -83,31 +84,57 @@ def _report_errors(errors: list[InputError]) -> None:
 @main.command("compare")
 @click.argument("input_path", metavar="IN.jsonl", type=click.Path(allow_dash=True))
 @click.option("-o", "--output", default="-", show_default=True, help="Output JSONL (- for stdout).")
-def compare_cmd(input_path: str, output: str) -> None:
+@click.option("--level", type=click.Choice(["both", "statement", "event"]), default="both", show_default=True,
+              help="statement: one fact per statement (what `run` shows); event: every sentence about one "
+                   "event in one fact; both: the statements, then the events that group two or more articles.")
+def compare_cmd(input_path: str, output: str, level: str) -> None:
     """Compare each story's articles source by source: one JSON line per fact.
 
     IN.jsonl lines are articles: id, text, story (optional outlet, url, published). Each output
-    line is {"story", "text", "status", "sources": [{"article", "start", "end", …}], "outlets",
-    "values"}; start/end are offsets into that article's text exactly as given. Exits 1 when
-    any input line could not be read (the rest is still compared).
+    line is {"story", "level", "text", "status", "sources": [{"article", "start", "end", …}],
+    "outlets", "values"}; start/end are offsets into that article's text exactly as given.
+
+    Facts come at two levels. A "statement" fact is one thing said ("the quake killed ten"),
+    stated at most once per article, and is "conflicting" when its sources disagree on a value.
+    An "event" fact gathers every sentence of every article that reports one event (the quake
+    itself: its toll, time and place alike) — how far the outlets' reports of it reach; it is
+    never "conflicting" (its sentences say different things by design). By default both are
+    written: the statements, then each event that spans two or more articles and is not already
+    one statement fact. Exits 1 when any input line could not be read (the rest is still
+    compared).
 
     \b
     Example:
       newsweave compare articles.jsonl -o facts.jsonl
+      newsweave compare articles.jsonl --level statement -o statements.jsonl
     """
-    from ..compare import compare_story
-
     stories, errors = _read(input_path)
     with _open_out(output) as out:
         for story, analyses, dups in _analysed(stories):
-            for fact in compare_story(analyses, dups, story_id=story):
+            for lv, fact in _facts_at(level, analyses, dups, story):
                 d = to_dict(fact)
-                out.write(json.dumps({"story": story, "text": d["text"], "status": d["status"],
+                out.write(json.dumps({"story": story, "level": lv, "text": d["text"], "status": d["status"],
                                       "sources": d["sources"], "outlets": d["outlets"], "values": d["values"]},
                                      ensure_ascii=False) + "\n")
     _report_errors(errors)
     if errors:
         sys.exit(1)
+
+
+def _facts_at(level: str, analyses: list[Analysis], dups: dict[str, str], story: str) -> list[tuple[str, Any]]:
+    """(level, fact) pairs of one story for ``compare --level``."""
+    from ..compare import compare_story
+
+    out: list[tuple[str, Any]] = []
+    if level in ("statement", "both"):
+        out += [("statement", f) for f in compare_story(analyses, dups, story_id=story)]
+    if level in ("event", "both"):
+        seen = {frozenset((s.article, s.start, s.end) for s in f.sources) for _, f in out}
+        for f in compare_story(analyses, dups, story_id=story, level="event"):
+            key = frozenset((s.article, s.start, s.end) for s in f.sources)
+            if level == "event" or (len({s.article for s in f.sources}) >= 2 and key not in seen):
+                out.append(("event", f))
+    return out
 
 
 @main.command("summarize")
@@ -170,11 +197,15 @@ def _topics(spec: str | None) -> set[int] | None:
                    "the shipped statement-level one.")
 @click.option("--fit", "fit_path", type=click.Path(dir_okay=False, writable=True),
               help="Learn the pair model on --tune-topics and write it here (JSON) before scoring.")
+@click.option("--facts", "facts_path", type=click.Path(exists=True, dir_okay=False),
+              help="Score this `newsweave compare` output (facts of the gold articles) instead of "
+                   "running the pair model: the pairs its facts' sources form, per level and together.")
 @click.option("--cv", "cv_folds", type=click.IntRange(2, None),
               help="Cross-validate instead: N folds by topic (of --topics, default all); per fold the pair "
                    "model is refitted on the other folds. Scores the event-level model with --event-level.")
 def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | None, tune_topics: str,
-               threshold: float | None, event_level: bool, fit_path: str | None, cv_folds: int | None) -> None:
+               threshold: float | None, event_level: bool, fit_path: str | None, facts_path: str | None,
+               cv_folds: int | None) -> None:
     """Fact alignment against ECB+-style gold: P/R/F1 of aligned sentence pairs.
 
     Two annotated sentences of different articles in one story state the same fact when their
@@ -186,6 +217,9 @@ def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | N
       newsweave eval facts ../shared/data/ecbplus/ecbplus-topics-1-35.jsonl --topics 21-35
     5-fold cross-validation by topic of the event-level model:
       newsweave eval facts ../shared/data/ecbplus/ecbplus-topics-1-35.jsonl --cv 5 --event-level
+    What `compare` writes, scored (gold fields other than id, text, story are ignored by compare):
+      newsweave compare gold.jsonl -o facts.jsonl
+      newsweave eval facts gold.jsonl --topics 21-35 --facts facts.jsonl
     """
     from ..evaluate import facts as F
 
@@ -205,6 +239,9 @@ def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | N
     test_gold = [g for g in gold if test is None or g.topic in test]
     if not test_gold:
         raise click.ClickException("no gold articles in the selected topics")
+    if facts_path:
+        echo_json(_score_facts_file(F, facts_path, test_gold, topics))
+        return
     overrides: dict = {}
     if fit_path:
         if not tune_gold:
@@ -223,6 +260,31 @@ def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | N
     result = F.evaluate(test_gold, baseline_threshold=baseline_threshold, overrides=overrides)
     result["topics"] = topics or "all"
     echo_json(result)
+
+
+def _score_facts_file(F: Any, path: str, gold: list, topics: str | None) -> dict:
+    """P/R/F1 of the sentence pairs that a `compare` output's facts form, on ``gold``'s articles."""
+    by_id = {g.id: g for g in gold}
+    groups: dict[str, list] = {}
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                sources = [(str(s["article"]), int(s["start"])) for s in row["sources"]]
+            except (ValueError, KeyError, TypeError) as e:
+                raise click.ClickException(f"{path}:{n}: not a compare output line ({e})") from e
+            sources = [src for src in sources if src[0] in by_id]
+            if sources:
+                groups.setdefault(str(row.get("level", "statement")), []).append(sources)
+    gp = F.gold_pairs(gold)
+    pairs = {lv: F.predicted_pairs(g, by_id) for lv, g in groups.items()}
+    result: dict = {"articles": len(gold), "topics": topics or "all",
+                    "facts": {lv: len(g) for lv, g in groups.items()},
+                    "all": F.prf(set().union(*pairs.values()) if pairs else set(), gp)}
+    result.update({lv: F.prf(p, gp) for lv, p in pairs.items()})
+    return result
 
 
 @eval_group.command("summary")

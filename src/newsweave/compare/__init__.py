@@ -31,6 +31,9 @@ def compare_story(analyses: list[Analysis], duplicate_of: dict[str, str] | None 
 
     ``level="statement"`` (the default) makes each fact one statement, stated at most once per
     article; ``level="event"`` groups every claim about one event (coarser, as ECB+ reads facts).
+    Disagreements are checked between statements only: an event's claims state different things
+    about it by design (one gives the toll, another the time), so an event fact is never
+    ``conflicting``.
     """
     return [f for f, _ in facts_with_claims(analyses, duplicate_of, story_id, level)]
 
@@ -45,14 +48,15 @@ def facts_with_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | N
         raise ValueError(f"unknown fact level {level!r} (statement or event)")
     claims = build_claims(analyses, duplicate_of, clauses=w.get("claims", "clauses") == "clauses")
     groups, score, cos = cluster(claims, w)
-    out = [(_fact(claims, g, score, cos, story_id, w["threshold"]), [claims[i] for i in g]) for g in groups]
+    check = level == "statement"
+    out = [(_fact(claims, g, score, cos, story_id, w["threshold"], check), [claims[i] for i in g]) for g in groups]
     out.sort(key=lambda fc: (-len(fc[0].outlets), min((c.order, c.position, c.clause) for c in fc[1])))
     log.debug("story %s: %d claims, %d facts", story_id, len(claims), len(out))
     return out
 
 
 def _fact(claims: list[Claim], group: list[int], score: np.ndarray, cos: np.ndarray,
-          story_id: str | None, threshold: float) -> Fact:
+          story_id: str | None, threshold: float, check_conflicts: bool = True) -> Fact:
     members = sorted(group, key=lambda i: (claims[i].order, claims[i].start))
     canonical = _canonical(members, score, claims)
     sources = [SourceSpan(claims[i].article, claims[i].start, claims[i].end, claims[i].text, claims[i].outlet)
@@ -64,7 +68,7 @@ def _fact(claims: list[Claim], group: list[int], score: np.ndarray, cos: np.ndar
         if c.source not in seen:
             seen.add(c.source)
             outlets.append(c.outlet or c.article)
-    values = _disagreements(claims, members, score, cos, threshold)
+    values = _disagreements(claims, members, score, cos, threshold) if check_conflicts else []
     status = "conflicting" if values else "corroborated" if len(outlets) >= 2 else "single_source"
     return Fact(text=claims[canonical].text, status=status, sources=sources, outlets=outlets,
                 values=values, story=story_id)
