@@ -295,6 +295,23 @@ def test_a_sentence_reporting_two_events_joins_both_event_facts():
     assert align.overlap(groups, score, claims, 0.3) == [[0, 1], [2, 3, 4]]
 
 
+def test_cross_fitted_event_lexicon_never_learns_from_the_story_it_scores():
+    """The event model is fitted on features whose event lexicon was learned on other topics: each
+    story's lexicon is the one of the other topics, so a word only its own topic uses is unknown."""
+    gold = F.read_gold(str(DATA / "compare" / "ecbplus-gold-sample.jsonl"))
+    lex = F._cross_fitted_lexicons(gold, 4)
+    assert set(lex) == {g.story for g in gold}
+    for topic, other in ((24, 34), (34, 24)):
+        expected = F.learn_eventness([g for g in gold if g.topic == other])
+        own = F.learn_eventness([g for g in gold if g.topic == topic])[0]
+        assert own.keys() - expected[0].keys()  # the topic has words of its own ...
+        for g in gold:
+            if g.topic == topic:
+                assert (lex[g.story]["eventness"], lex[g.story]["suffix_eventness"]) == expected
+                assert not (own.keys() - expected[0].keys()) & lex[g.story]["eventness"].keys()  # ... unseen
+    assert F._cross_fitted_lexicons([g for g in gold if g.topic == 24], 4) == {}  # one topic: nothing to hold out
+
+
 def test_cross_validation_refits_per_topic_fold():
     """Cross-validation by topic: every story is scored once, by a model fitted without its topic."""
     gold = F.read_gold(str(DATA / "compare" / "ecbplus-gold-sample.jsonl"))
