@@ -191,3 +191,22 @@ def test_sentences_leaning_on_an_earlier_one_are_marked_vague():
                   "Ithaca police said the store was closed."]
     assert all(VAGUE.search(s) for s in vague)
     assert not any(VAGUE.search(s) for s in standalone)
+
+
+def test_shorter_forms_drop_only_a_leading_time_phrase_and_a_trailing_attribution():
+    from newsweave.summarise import _trimmed
+
+    text = ("On Tuesday, the president signed the flood relief bill into law, officials said.\n"
+            "The bill passed the Senate by 52 votes to 48, according to the Senate clerk.")
+    art = Article(id="a", text=text)
+    clean_batch([art])
+    (an,) = list(analyse([art]))
+    first, second = (s.text.strip() for s in an.sentences)
+    assert _trimmed(first) == ["The president signed the flood relief bill into law, officials said.",
+                               "The president signed the flood relief bill into law."]
+    assert _trimmed(second) == ["The bill passed the Senate by 52 votes to 48."]
+    assert _trimmed("The army, officials said, moved in.") == []  # nothing at the edges
+    # the shorter forms are still written, word for word, by the article that they cite
+    for short in _trimmed(first) + _trimmed(second):
+        assert supported(SummarySentence(text=short, sources=["a"]), [an])
+    assert not supported(SummarySentence(text="The president vetoed the flood relief bill.", sources=["a"]), [an])
