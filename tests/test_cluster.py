@@ -197,12 +197,17 @@ def test_cli_eval_clustering_reports_both_systems(tmp_path):
     assert report["newsweave"]["bcubed"]["f1"] >= 0.85
 
 
-def test_cli_rejects_a_bad_line(tmp_path):
+def test_cli_reports_bad_lines_and_clusters_the_rest(tmp_path):
     src = tmp_path / "bad.jsonl"
-    src.write_text('{"id": "a", "text": "fine"}\nnot json\n', encoding="utf-8")
+    src.write_bytes(b'{"id": "a", "text": "fine"}\nnot json\n{"id": "b"}\n{"id": "a", "text": "again"}\n'
+                    b'{"id": "c", "text": "caf\xe9 latin-1"}\n{"id": "d", "text": "also fine"}\n')
     result = CliRunner().invoke(main, ["cluster", str(src), "-q"])
-    assert result.exit_code == 2
-    assert "bad.jsonl:2: not JSON" in result.output
+    assert result.exit_code == 1
+    for line, words in ((2, "not JSON"), (3, "missing text"), (4, "id 'a' appears twice"), (5, "not UTF-8")):
+        assert f"bad.jsonl:{line}: {words}" in result.output
+    assert [json.loads(x)["id"] for x in result.output.splitlines() if x.startswith("{")] == ["a", "d"]
+    missing = CliRunner().invoke(main, ["cluster", str(tmp_path / "absent.jsonl"), "-q"])
+    assert missing.exit_code == 2 and "absent.jsonl" in missing.output
 
 
 def test_dedup_and_clusterer_share_nothing_global():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import nullcontext
 from typing import Any
@@ -14,29 +15,54 @@ from .base import echo_error, echo_json, format_option, main, quiet_option
 from .compare import eval_group
 
 
-def read_rows(path: str, need: tuple[str, ...] = ("id", "text")) -> list[dict[str, Any]]:
-    """JSON objects, one per line of ``path`` (- for stdin); blank lines skipped."""
-    stream = sys.stdin if path == "-" else open(path, encoding="utf-8")
-    rows, seen = [], set()
+def read_rows(path: str, need: tuple[str, ...] = ("id", "text")) -> tuple[list[dict[str, Any]], list[InputError]]:
+    """JSON objects, one per line of ``path`` (- for stdin), and an error naming the line of each
+    line that is not one (not UTF-8, not JSON, a field missing, an id seen before); blank lines
+    are skipped. OSError when the file cannot be opened."""
+    stream = sys.stdin.buffer if path == "-" else open(path, "rb")
+    rows: list[dict[str, Any]] = []
+    errors: list[InputError] = []
+    seen: set[str] = set()
     with stream:
-        for n, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
+        for n, raw in enumerate(stream, 1):
             try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise InputError(path, f"not JSON: {e.msg}", n) from e
-            if not isinstance(row, dict):
-                raise InputError(path, "not a JSON object", n)
-            missing = [k for k in need if row.get(k) in (None, "")]
-            if missing:
-                raise InputError(path, f"missing {', '.join(missing)}", n)
-            row["id"] = str(row["id"])
-            if row["id"] in seen:
-                raise InputError(path, f"id {row['id']!r} appears twice", n)
+                line = raw.decode("utf-8")
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise InputError(path, f"not JSON: {e.msg}", n) from e
+                if not isinstance(row, dict):
+                    raise InputError(path, "not a JSON object", n)
+                missing = [k for k in need if row.get(k) in (None, "")]
+                if missing:
+                    raise InputError(path, f"missing {', '.join(missing)}", n)
+                if not isinstance(row["text"], str):
+                    raise InputError(path, "text is not a string", n)
+                row["id"] = str(row["id"])
+                if row["id"] in seen:
+                    raise InputError(path, f"id {row['id']!r} appears twice (the first is kept)", n)
+            except UnicodeDecodeError:
+                errors.append(InputError(path, "not UTF-8 text", n))
+                continue
+            except InputError as e:
+                errors.append(e)
+                continue
             seen.add(row["id"])
             rows.append(row)
-    return rows
+    return rows, errors
+
+
+def _read_or_exit(path: str, need: tuple[str, ...]) -> tuple[list[dict[str, Any]], list[InputError]]:
+    try:
+        rows, errors = read_rows(path, need)
+    except OSError as e:
+        echo_error(f"{path}: {e.strerror or e}")
+        sys.exit(2)
+    for err in errors:
+        echo_error(str(err))
+    return rows, errors
 
 
 def _progress(quiet: bool, total: int) -> tqdm:
@@ -47,7 +73,8 @@ def _progress(quiet: bool, total: int) -> tqdm:
 @click.argument("input_path", metavar="IN.jsonl", type=click.Path(allow_dash=True))
 @click.option("-o", "--output", "output_path", default="-", show_default=True, type=click.Path(allow_dash=True),
               help="Where to write the JSONL results.")
-@click.option("--processes", "n_process", default=1, show_default=True, help="Processes for the NLP models.")
+@click.option("--processes", "n_process", type=click.IntRange(1, 64), default=min(os.cpu_count() or 1, 4),
+              show_default="cores, at most 4", help="Processes for the NLP models (each ~250 MB).")
 @quiet_option
 def cluster(input_path, output_path, n_process, quiet):
     """Group articles into stories and link near-duplicates, without a database.
@@ -56,6 +83,8 @@ def cluster(input_path, output_path, n_process, quiet):
     (ISO 8601); other fields (a gold label, say) are ignored. Articles are taken in publication
     order (input order when undated). Writes one line per input article, in input order:
     {"id", "story", "duplicate_of"} (duplicate_of is null or the id of the article it copies).
+    A line that is not an article (not UTF-8 or JSON, no id or text, an id seen before) is
+    reported with its line number and left out; the rest is clustered, and the exit status is 1.
 
     \b
     Examples:
@@ -65,11 +94,7 @@ def cluster(input_path, output_path, n_process, quiet):
     from ..cluster import cluster_articles
     from ..evaluate.clustering import article_from_row
 
-    try:
-        rows = read_rows(input_path)
-    except (InputError, OSError) as e:
-        echo_error(str(e))
-        sys.exit(2)
+    rows, errors = _read_or_exit(input_path, ("id", "text"))
     bar = _progress(quiet, len(rows))
     results = cluster_articles([article_from_row(r) for r in rows], n_process=n_process, progress=bar.update)
     bar.close()
@@ -77,6 +102,8 @@ def cluster(input_path, output_path, n_process, quiet):
     with target as out:
         for r in results:
             out.write(json.dumps(r, ensure_ascii=False) + "\n")
+    if errors:
+        sys.exit(1)
 
 
 @eval_group.command("clustering")
@@ -97,10 +124,9 @@ def eval_clustering(gold_path, no_baseline, fmt, quiet):
     """
     from ..evaluate.clustering import evaluate_clustering, format_report
 
-    try:
-        rows = read_rows(gold_path, need=("id", "text", "story"))
-    except (InputError, OSError) as e:
-        echo_error(str(e))
+    rows, errors = _read_or_exit(gold_path, ("id", "text", "story"))
+    if not rows:
+        echo_error(f"{gold_path}: no gold articles to score")
         sys.exit(2)
     bar = _progress(quiet, len(rows))
     result = evaluate_clustering(rows, baseline=not no_baseline, progress=bar.update)
@@ -109,3 +135,5 @@ def eval_clustering(gold_path, no_baseline, fmt, quiet):
         echo_json(result)
     else:
         click.echo(format_report(result))
+    if errors:
+        sys.exit(1)
