@@ -58,3 +58,18 @@ def test_scoring_compare_output_against_ecbplus_gold(tmp_path, gold_rows, cli_en
     assert score["all"]["f1"] > score["statement"]["f1"] + 0.2
     assert score["all"]["f1"] >= 0.6
     assert score["statement"]["precision"] >= 0.8
+
+
+@pytest.mark.parametrize("command", ["compare", "summarize"])
+def test_a_line_that_is_not_utf8_is_reported_and_the_rest_goes_on(tmp_path, cli_env, command):
+    src = tmp_path / "mixed.jsonl"
+    src.write_bytes(b'{"id": "a", "text": "The quake hit the island on Sunday, killing five people.", "story": "s"}\n'
+                    b'{"id": "c", "text": "caf\xe9 in latin-1", "story": "s"}\n'
+                    b'{"id": "b", "text": "A quake hit the island on Sunday and killed five people.", "story": "s"}\n')
+    r = subprocess.run([NEWSWEAVE, command, str(src)], capture_output=True, text=True, env=cli_env)
+    assert r.returncode == 1
+    assert f"{src}:2: not UTF-8" in r.stderr and "Traceback" not in r.stderr
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    cited = {s if isinstance(s, str) else s["article"] for row in rows
+             for s in (row.get("sources") or [x for part in row.get("summary", []) for x in part["sources"]])}
+    assert cited == {"a", "b"}

@@ -27,9 +27,14 @@ def read_story_articles(path: str) -> tuple[dict[str, list[Article]], list[Input
     ``published``, ``title``) grouped by story, in order of first appearance."""
     stories: dict[str, list[Article]] = {}
     errors: list[InputError] = []
-    fh = sys.stdin if path == "-" else open(path, encoding="utf-8")
+    fh = sys.stdin.buffer if path == "-" else open(path, "rb")
     try:
-        for n, line in enumerate(fh, 1):
+        for n, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                errors.append(InputError(path, "not UTF-8 text", n))
+                continue
             if not line.strip():
                 continue
             try:
