@@ -203,7 +203,7 @@ def test_cli_reports_bad_lines_and_clusters_the_rest(tmp_path):
                     b'{"id": "c", "text": "caf\xe9 latin-1"}\n{"id": "d", "text": "also fine"}\n')
     result = CliRunner().invoke(main, ["cluster", str(src), "-q"])
     assert result.exit_code == 1
-    for line, words in ((2, "not JSON"), (3, "missing text"), (4, "id 'a' appears twice"), (5, "not UTF-8")):
+    for line, words in ((2, "not JSON"), (3, "missing text"), (4, "id 'a' appears twice"), (5, "not valid UTF-8")):
         assert f"bad.jsonl:{line}: {words}" in result.output
     assert [json.loads(x)["id"] for x in result.output.splitlines() if x.startswith("{")] == ["a", "d"]
     missing = CliRunner().invoke(main, ["cluster", str(tmp_path / "absent.jsonl"), "-q"])

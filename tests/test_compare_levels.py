@@ -68,7 +68,7 @@ def test_a_line_that_is_not_utf8_is_reported_and_the_rest_goes_on(tmp_path, cli_
                     b'{"id": "b", "text": "A quake hit the island on Sunday and killed five people.", "story": "s"}\n')
     r = subprocess.run([NEWSWEAVE, command, str(src)], capture_output=True, text=True, env=cli_env)
     assert r.returncode == 1
-    assert f"{src}:2: not UTF-8" in r.stderr and "Traceback" not in r.stderr
+    assert f"{src}:2: not valid UTF-8" in r.stderr and "Traceback" not in r.stderr
     rows = [json.loads(x) for x in r.stdout.splitlines()]
     cited = {s if isinstance(s, str) else s["article"] for row in rows
              for s in (row.get("sources") or [x for part in row.get("summary", []) for x in part["sources"]])}

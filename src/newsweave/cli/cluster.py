@@ -11,6 +11,7 @@ import click
 from tqdm import tqdm
 
 from ..errors import InputError
+from ..read.base import decode_utf8
 from .base import echo_error, echo_json, format_option, main, quiet_option
 from .compare import eval_group
 
@@ -26,7 +27,7 @@ def read_rows(path: str, need: tuple[str, ...] = ("id", "text")) -> tuple[list[d
     with stream:
         for n, raw in enumerate(stream, 1):
             try:
-                line = raw.decode("utf-8")
+                line = decode_utf8(raw, path, n)
                 if not line.strip():
                     continue
                 try:
@@ -43,9 +44,6 @@ def read_rows(path: str, need: tuple[str, ...] = ("id", "text")) -> tuple[list[d
                 row["id"] = str(row["id"])
                 if row["id"] in seen:
                     raise InputError(path, f"id {row['id']!r} appears twice (the first is kept)", n)
-            except UnicodeDecodeError:
-                errors.append(InputError(path, "not UTF-8 text", n))
-                continue
             except InputError as e:
                 errors.append(e)
                 continue

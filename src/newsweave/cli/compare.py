@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from ..errors import InputError
+from ..read.base import decode_utf8
 from ..model import Analysis, Article, to_dict
 from .base import echo_error, echo_json, main
 
@@ -31,9 +32,9 @@ def read_story_articles(path: str) -> tuple[dict[str, list[Article]], list[Input
     try:
         for n, raw in enumerate(fh, 1):
             try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                errors.append(InputError(path, "not UTF-8 text", n))
+                line = decode_utf8(raw, path, n)
+            except InputError as e:
+                errors.append(e)
                 continue
             if not line.strip():
                 continue

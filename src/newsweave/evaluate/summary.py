@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..read.base import decode_utf8
 from ..model import Analysis, Article
 
 TOKEN = re.compile(r"[a-z0-9]+")
@@ -64,8 +65,9 @@ class GoldStory:
 
 def read_gold(path: str) -> list[GoldStory]:
     out = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
+    with open(path, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            line = decode_utf8(raw, path, n)
             if not line.strip():
                 continue
             try:
