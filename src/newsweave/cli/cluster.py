@@ -11,7 +11,7 @@ import click
 from tqdm import tqdm
 
 from ..errors import InputError
-from ..read.base import decode_utf8
+from ..read.base import jsonl_records
 from .base import echo_error, echo_json, format_option, main, quiet_option
 from .compare import eval_group
 
@@ -20,35 +20,21 @@ def read_rows(path: str, need: tuple[str, ...] = ("id", "text")) -> tuple[list[d
     """JSON objects, one per line of ``path`` (- for stdin), and an error naming the line of each
     line that is not one (not UTF-8, not JSON, a field missing, an id seen before); blank lines
     are skipped. OSError when the file cannot be opened."""
-    stream = sys.stdin.buffer if path == "-" else open(path, "rb")
     rows: list[dict[str, Any]] = []
     errors: list[InputError] = []
     seen: set[str] = set()
-    with stream:
-        for n, raw in enumerate(stream, 1):
-            try:
-                line = decode_utf8(raw, path, n)
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise InputError(path, f"not JSON: {e.msg}", n) from e
-                if not isinstance(row, dict):
-                    raise InputError(path, "not a JSON object", n)
-                missing = [k for k in need if row.get(k) in (None, "")]
-                if missing:
-                    raise InputError(path, f"missing {', '.join(missing)}", n)
-                if not isinstance(row["text"], str):
-                    raise InputError(path, "text is not a string", n)
-                row["id"] = str(row["id"])
-                if row["id"] in seen:
-                    raise InputError(path, f"id {row['id']!r} appears twice (the first is kept)", n)
-            except InputError as e:
-                errors.append(e)
-                continue
-            seen.add(row["id"])
-            rows.append(row)
+    for n, row in jsonl_records(path, need):
+        if not isinstance(row, InputError):
+            if not isinstance(row["text"], str):
+                row = InputError(path, "text is not a string", n)
+            elif str(row["id"]) in seen:
+                row = InputError(path, f"id {str(row['id'])!r} appears twice (the first is kept)", n)
+        if isinstance(row, InputError):
+            errors.append(row)
+            continue
+        row["id"] = str(row["id"])
+        seen.add(row["id"])
+        rows.append(row)
     return rows, errors
 
 

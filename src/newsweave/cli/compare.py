@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from ..errors import InputError
-from ..read.base import decode_utf8
+from ..read.base import jsonl_records
 from ..model import Analysis, Article, to_dict
 from .base import echo_error, echo_json, main
 
@@ -28,33 +28,15 @@ def read_story_articles(path: str) -> tuple[dict[str, list[Article]], list[Input
     ``published``, ``title``) grouped by story, in order of first appearance."""
     stories: dict[str, list[Article]] = {}
     errors: list[InputError] = []
-    fh = sys.stdin.buffer if path == "-" else open(path, "rb")
-    try:
-        for n, raw in enumerate(fh, 1):
-            try:
-                line = decode_utf8(raw, path, n)
-            except InputError as e:
-                errors.append(e)
-                continue
-            if not line.strip():
-                continue
-            try:
-                d = json.loads(line)
-                if not isinstance(d, dict):
-                    raise ValueError("not a JSON object")
-                missing = [k for k in ("id", "text", "story") if d.get(k) is None]
-                if missing:
-                    raise ValueError(f"missing {', '.join(missing)}")
-                if not isinstance(d["text"], str):
-                    raise ValueError("text is not a string")
-                art = Article(id=str(d["id"]), text=d["text"], title=d.get("title"), outlet=d.get("outlet"),
-                              url=d.get("url"), published=d.get("published"), source=f"{path}:{n}")
-                stories.setdefault(str(d["story"]), []).append(art)
-            except ValueError as e:
-                errors.append(InputError(path, str(e), n))
-    finally:
-        if fh is not sys.stdin:
-            fh.close()
+    for n, d in jsonl_records(path, ("id", "text", "story")):
+        if not isinstance(d, InputError) and not isinstance(d["text"], str):
+            d = InputError(path, "text is not a string", n)
+        if isinstance(d, InputError):
+            errors.append(d)
+            continue
+        art = Article(id=str(d["id"]), text=d["text"], title=d.get("title"), outlet=d.get("outlet"),
+                      url=d.get("url"), published=d.get("published"), source=f"{path}:{n}")
+        stories.setdefault(str(d["story"]), []).append(art)
     return stories, errors
 
 
@@ -272,18 +254,16 @@ def _score_facts_file(F: Any, path: str, gold: list, topics: str | None) -> dict
     """P/R/F1 of the sentence pairs that a `compare` output's facts form, on ``gold``'s articles."""
     by_id = {g.id: g for g in gold}
     groups: dict[str, list] = {}
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                sources = [(str(s["article"]), int(s["start"])) for s in row["sources"]]
-            except (ValueError, KeyError, TypeError) as e:
-                raise click.ClickException(f"{path}:{n}: not a compare output line ({e})") from e
-            sources = [src for src in sources if src[0] in by_id]
-            if sources:
-                groups.setdefault(str(row.get("level", "statement")), []).append(sources)
+    for n, row in jsonl_records(path, ("sources",)):
+        try:
+            if isinstance(row, InputError):
+                raise row
+            sources = [(str(s["article"]), int(s["start"])) for s in row["sources"]]
+        except (InputError, ValueError, KeyError, TypeError) as e:
+            raise click.ClickException(f"{path}:{n}: not a compare output line ({e})") from e
+        sources = [src for src in sources if src[0] in by_id]
+        if sources:
+            groups.setdefault(str(row.get("level", "statement")), []).append(sources)
     gp = F.gold_pairs(gold)
     pairs = {lv: F.predicted_pairs(g, by_id) for lv, g in groups.items()}
     result: dict = {"articles": len(gold), "topics": topics or "all",

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import InputError
-from ..read.base import decode_utf8
+from ..read.base import jsonl_records
 from ..model import Analysis, Article
 
 TOKEN = re.compile(r"[a-z0-9]+")
@@ -65,18 +65,15 @@ class GoldStory:
 
 def read_gold(path: str) -> list[GoldStory]:
     out = []
-    with open(path, "rb") as fh:
-        for n, raw in enumerate(fh, 1):
-            line = decode_utf8(raw, path, n)
-            if not line.strip():
-                continue
-            try:
-                d = json.loads(line)
-                arts = [Article(id=str(a["id"]), text=a["text"], title=a.get("title"), outlet=a.get("outlet"),
-                                published=a.get("published")) for a in d["articles"]]
-                out.append(GoldStory(str(d["story"]), arts, d["reference_summary"]))
-            except (ValueError, KeyError, TypeError) as e:
-                raise InputError(path, f"not a gold story ({e})", n) from e
+    for n, d in jsonl_records(path):
+        if isinstance(d, InputError):
+            raise d
+        try:
+            arts = [Article(id=str(a["id"]), text=a["text"], title=a.get("title"), outlet=a.get("outlet"),
+                            published=a.get("published")) for a in d["articles"]]
+            out.append(GoldStory(str(d["story"]), arts, d["reference_summary"]))
+        except (ValueError, KeyError, TypeError) as e:
+            raise InputError(path, f"not a gold story ({e})", n) from e
     return out
 
 
