@@ -1,7 +1,7 @@
 """A short cited summary of a story, built only from its aligned facts.
 
 Candidates are the sentences that state the story's facts, each as an article wrote it (and also
-without a leading time phrase or a trailing attribution), citing every article of the fact that
+cut before a trailing attribution, ", officials said."), citing every article of the fact that
 states it. The summary is the set of candidates with the best
 expected ROUGE-1 + ROUGE-2 F1 against an editor's summary of the story, chosen greedily: a word
 model (learned on editors' multi-outlet summaries, ``data/summary_model.json``) gives every word
@@ -272,30 +272,21 @@ def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, 
     return out
 
 
-# A sentence's dispensable edges: a leading time or place phrase ("On Tuesday, "), a trailing
-# attribution (", officials said." / ", according to the ministry."). Offered as shorter forms of
-# the sentence, they win only where the word model expects a summary without them: NeuS-AllSides
-# ROUGE-1/2 train (1,000 stories) 0.4019/0.1817 -> 0.4028/0.1827, val 0.4008/0.1846 -> 0.4027/0.1871.
-# (Also cutting leading "After …," and trailing ", which …" clauses: train +0.0004, val -0.0009.)
-LEADING = re.compile(r"^(?:(?:On|Late|Early|Earlier|Later|Last|This|By|In|At)\s[^,]{1,40}|Meanwhile|However|"
-                     r"Still|Separately|Now|Also),\s+(?=\S)")
+# A sentence's dispensable tail: a trailing attribution (", officials said." / ", according to the
+# ministry."). The sentence without it is offered as another form of the same candidate and wins only
+# where the word model expects a summary without those words; it stays word for word what the
+# article wrote (cut, not rewritten). NeuS-AllSides ROUGE-1/2: train (1,000 stories) 0.4019/0.1817
+# -> 0.4027/0.1826, val 0.4008/0.1846 -> 0.4032/0.1874. (Also cutting a leading time phrase, "On
+# Tuesday, ", which needs a capital letter re-set: no better; leading "After …," and trailing
+# ", which …" clauses: train +0.0004, val -0.0009.)
 TRAILING = re.compile(r",\s+(?:according to\s[^,]{1,80}|(?:[\w.'’-]+\s){1,6}(?:said|says|told\s[^,]{1,40}|added|"
                       r"reported|announced|confirmed|stated|wrote)(?:\s(?:on\s)?\w+day)?)\s*[.]$")
 
 
 def _trimmed(text: str) -> list[str]:
-    """Shorter forms of a sentence without its dispensable edges (each a substring of it, plus a
-    final period)."""
-    out = []
-    lead = LEADING.match(text)
-    core = text[lead.end():] if lead else text
-    if lead:
-        core = core[:1].upper() + core[1:]
-        out.append(core)
-    tail = TRAILING.search(core)
-    if tail:
-        out.append(core[:tail.start()] + ".")
-    return out
+    """The sentence without a trailing attribution (a prefix of it), if it has one."""
+    tail = TRAILING.search(text)
+    return [text[:tail.start()]] if tail else []
 
 
 @functools.lru_cache(maxsize=65536)
@@ -337,9 +328,7 @@ def supported(sentence: SummarySentence, analyses: list[Analysis]) -> bool:
     if not sentence.sources or any(a not in by_id for a in sentence.sources) or not sentence.text.strip():
         return False
     texts = {a: _norm(by_id[a].article.text) for a in sentence.sources}
-    # (a shortened sentence ends in a period where its article goes on: ", officials said.")
-    parts = [_norm(sentence.text[s:e]).rstrip(".") for s, e in split_clauses(sentence.text)] or [
-        _norm(sentence.text).rstrip(".")]
+    parts = [_norm(sentence.text[s:e]) for s, e in split_clauses(sentence.text)] or [_norm(sentence.text)]
     if not all(any(p in t for t in texts.values()) for p in parts if p):
         return False
     stems = stem_set(sentence.text)
