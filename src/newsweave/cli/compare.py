@@ -180,9 +180,10 @@ def _topics(spec: str | None) -> set[int] | None:
               help="Topics on which the baseline threshold (and --fit) are tuned.")
 @click.option("--threshold", type=float,
               help="Clustering cut (mean pair probability) to score instead of the shipped one.")
-@click.option("--event-level", is_flag=True,
-              help="Score at the model's event-level cut (every mention of one event grouped) instead of "
-                   "the shipped statement-level one.")
+@click.option("--level", type=click.Choice(["both", "statement", "event"]), default="both", show_default=True,
+              help="Which facts to score: both (what `compare` writes by default: statements and events), "
+                   "statement (the facts `run` shows), or event (every mention of one event grouped).")
+@click.option("--event-level", is_flag=True, help="The same as --level event.")
 @click.option("--fit", "fit_path", type=click.Path(dir_okay=False, writable=True),
               help="Learn the pair model on --tune-topics and write it here (JSON) before scoring.")
 @click.option("--facts", "facts_path", type=click.Path(exists=True, dir_okay=False),
@@ -190,21 +191,23 @@ def _topics(spec: str | None) -> set[int] | None:
                    "running the pair model: the pairs its facts' sources form, per level and together.")
 @click.option("--cv", "cv_folds", type=click.IntRange(2, None),
               help="Cross-validate instead: N folds by topic (of --topics, default all); per fold the pair "
-                   "model is refitted on the other folds. Scores the event-level model with --event-level.")
+                   "model is refitted on the other folds. Scores the event-level model unless --level "
+                   "statement.")
 def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | None, tune_topics: str,
-               threshold: float | None, event_level: bool, fit_path: str | None, facts_path: str | None,
-               cv_folds: int | None) -> None:
+               threshold: float | None, level: str, event_level: bool, fit_path: str | None,
+               facts_path: str | None, cv_folds: int | None) -> None:
     """Fact alignment against ECB+-style gold: P/R/F1 of aligned sentence pairs.
 
     Two annotated sentences of different articles in one story state the same fact when their
-    action mentions share a coreference chain. Prints newsweave's scores beside a TF-IDF
-    sentence-similarity baseline.
+    action mentions share a coreference chain. Prints newsweave's scores (by default of the
+    statement and event facts together, as `compare` writes them; each level apart too) beside a
+    TF-IDF sentence-similarity baseline.
 
     \b
     Example (tuned on topics 1-20, scored on 21-35):
       newsweave eval facts ../shared/data/ecbplus/ecbplus-topics-1-35.jsonl --topics 21-35
     5-fold cross-validation by topic of the event-level model:
-      newsweave eval facts ../shared/data/ecbplus/ecbplus-topics-1-35.jsonl --cv 5 --event-level
+      newsweave eval facts ../shared/data/ecbplus/ecbplus-topics-1-35.jsonl --cv 5
     What `compare` writes, scored (gold fields other than id, text, story are ignored by compare):
       newsweave compare gold.jsonl -o facts.jsonl
       newsweave eval facts gold.jsonl --topics 21-35 --facts facts.jsonl
@@ -215,11 +218,12 @@ def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | N
         gold = F.read_gold(gold_path)
     except InputError as e:
         raise click.ClickException(str(e)) from e
+    level = "event" if event_level else level
     tune, test = _topics(tune_topics), _topics(topics)
     if cv_folds:
         cv_gold = [g for g in gold if test is None or g.topic in test]
         try:
-            echo_json(F.cross_validate(cv_gold, folds=cv_folds, event=event_level))
+            echo_json(F.cross_validate(cv_gold, folds=cv_folds, event=level != "statement"))
         except ValueError as e:
             raise click.ClickException(str(e)) from e
         return
@@ -239,13 +243,26 @@ def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | N
             json.dump(overrides, fh, indent=1, sort_keys=True)
         click.echo(f"pair model written to {fit_path} (copy it to src/newsweave/data/compare_weights.json "
                    "to ship it); scoring with it", err=True)
-    if event_level:
+    statement_overrides = dict(overrides)
+    if level == "event":
         overrides = {**overrides, **F.event_level(overrides or None)}
     if threshold is not None:
         overrides["threshold"] = threshold
     if baseline_threshold is None:
         baseline_threshold = F.best_baseline_threshold(tune_gold or gold)
-    result = F.evaluate(test_gold, baseline_threshold=baseline_threshold, overrides=overrides)
+    by_story = F.analyse_gold(test_gold)
+    result = F.evaluate(test_gold, by_story, baseline_threshold=baseline_threshold, overrides=overrides)
+    if level == "both":  # what `compare` writes: the statement facts and the event facts together
+        from ..compare import align
+
+        by_id, gp = {g.id: g for g in test_gold}, F.gold_pairs(test_gold)
+        weights = {**align.weights(), **statement_overrides}
+        pairs = {name: F.predicted_pairs(F.newsweave_groups(by_story, w), by_id) for name, w in (
+            ("statement_facts", {**weights, **({"threshold": threshold} if threshold is not None else {})}),
+            ("event_facts", {**weights, **F.event_level(statement_overrides or None)}))}
+        result["newsweave"] = {**F.prf(pairs["statement_facts"] | pairs["event_facts"], gp),
+                               **{name: F.prf(p, gp) for name, p in pairs.items()}}
+    result["level"] = level
     result["topics"] = topics or "all"
     echo_json(result)
 
