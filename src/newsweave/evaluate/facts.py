@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import json
 import logging
 import re
 from collections import defaultdict
@@ -25,6 +24,7 @@ from ..clean import clean_batch
 from ..compare import align
 from ..compare.claims import Claim, build_claims
 from ..errors import InputError
+from ..read.base import jsonl_records
 from ..model import Analysis, Article
 
 log = logging.getLogger(__name__)
@@ -49,32 +49,30 @@ class GoldArticle:
 def read_gold(path: str) -> list[GoldArticle]:
     """Gold articles from a JSONL file; InputError names the line of a malformed one."""
     out = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                d = json.loads(line)
-                text = d["text"]
-                sentences = [tuple(s) for s in d.get("sentences") or _line_spans(text)]
-                mentions = d.get("mentions") or []
-                actions: dict[int, set[str]] = defaultdict(set)
-                chains: dict[int, set[str]] = defaultdict(set)
-                spans, all_spans = [], []
-                for m in mentions:
-                    if not m.get("chain"):
-                        continue
-                    s = m.get("sentence", _index(sentences, m["start"]))
-                    chains[s].add(m["chain"])
-                    all_spans.append((m["start"], m["end"], m["chain"]))
-                    if "ACTION" in m["type"].upper():
-                        actions[s].add(m["chain"])
-                        spans.append((m["start"], m["end"], m["chain"]))
-                annotated = {m.get("sentence", _index(sentences, m["start"])) for m in mentions}
-                out.append(GoldArticle(str(d["id"]), str(d["story"]), text, sentences, annotated,
-                                       dict(actions), spans, d.get("topic"), dict(chains), all_spans))
-            except (ValueError, KeyError, TypeError) as e:
-                raise InputError(path, f"not a gold article ({e})", n) from e
+    for n, d in jsonl_records(path):
+        if isinstance(d, InputError):
+            raise d
+        try:
+            text = d["text"]
+            sentences = [tuple(s) for s in d.get("sentences") or _line_spans(text)]
+            mentions = d.get("mentions") or []
+            actions: dict[int, set[str]] = defaultdict(set)
+            chains: dict[int, set[str]] = defaultdict(set)
+            spans, all_spans = [], []
+            for m in mentions:
+                if not m.get("chain"):
+                    continue
+                s = m.get("sentence", _index(sentences, m["start"]))
+                chains[s].add(m["chain"])
+                all_spans.append((m["start"], m["end"], m["chain"]))
+                if "ACTION" in m["type"].upper():
+                    actions[s].add(m["chain"])
+                    spans.append((m["start"], m["end"], m["chain"]))
+            annotated = {m.get("sentence", _index(sentences, m["start"])) for m in mentions}
+            out.append(GoldArticle(str(d["id"]), str(d["story"]), text, sentences, annotated,
+                                   dict(actions), spans, d.get("topic"), dict(chains), all_spans))
+        except (ValueError, KeyError, TypeError) as e:
+            raise InputError(path, f"not a gold article ({e})", n) from e
     return out
 
 
