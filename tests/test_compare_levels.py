@@ -36,6 +36,7 @@ def test_default_output_has_statements_then_events_spanning_articles(tmp_path, s
             assert texts[s["article"]][s["start"]:s["end"]] == s["text"]
     events = [r for r in rows if r["level"] == "event"]
     assert all(len({s["article"] for s in r["sources"]}) == 2 for r in events)
+    # the seeds agree on everything: no statement conflicts, so no event conflicts either
     assert all(r["status"] == "corroborated" and r["values"] == [] for r in events)
     # the statement level keeps its single-source facts (the event level adds none of its own)
     assert any(r["status"] == "single_source" for r in rows if r["level"] == "statement")
@@ -81,3 +82,35 @@ def test_a_line_that_is_not_utf8_is_reported_and_the_rest_goes_on(tmp_path, cli_
     cited = {s if isinstance(s, str) else s["article"] for row in rows
              for s in (row.get("sources") or [x for part in row.get("summary", []) for x in part["sources"]])}
     assert cited == {"a", "b"}
+
+
+@pytest.mark.parametrize("old, new, differ", [
+    ("two-day official visit", "three-day official visit", None),
+    ("visit to Pakistan on Tuesday", "visit to Pakistan on Thursday", None),
+    ("warmly received President Kassym-Jomart Tokayev of Kazakhstan at his official residence",
+     "gave a warm welcome at his official residence to Kazakhstan's President Kassym-Jomart Tokayev", "paraphrase"),
+])
+def test_every_line_holding_a_planted_contradiction_is_conflicting(tmp_path, seed_paths, cli_env, old, new, differ):
+    """A second outlet's copy of an article with one value changed: every fact line (statement or
+    event) that cites both sides of the change is conflicting and shows both values; a paraphrase
+    makes no conflict at any level."""
+    text = seed_paths[1].read_text(encoding="utf-8")
+    assert old in text
+    rows = _compare(tmp_path, [{"id": "orig", "text": text, "story": "kz", "outlet": "TDI"},
+                               {"id": "copy", "text": text.replace(old, new), "story": "kz", "outlet": "Other"}],
+                    cli_env)
+    span = text.index(old), text.index(old) + len(old)
+
+    def holds_change(row):
+        mine = [s for s in row["sources"] if s["article"] == "orig" and s["start"] < span[1] and span[0] < s["end"]]
+        return mine and any(s["article"] == "copy" and new in s["text"] for s in row["sources"])
+
+    holding = [r for r in rows if holds_change(r)]
+    if differ == "paraphrase":
+        assert holding and not [r for r in rows if r["status"] == "conflicting"]
+        return
+    assert {r["level"] for r in holding} == {"statement", "event"}
+    for row in holding:
+        assert row["status"] == "conflicting", row
+        shown = {v["value"] for v in row["values"]}
+        assert len(shown) >= 2

@@ -86,7 +86,7 @@ def compare_cmd(input_path: str, output: str, level: str) -> None:
     stated at most once per article, and is "conflicting" when its sources disagree on a value.
     An "event" fact gathers every sentence of every article that reports one event (the quake
     itself: its toll, time and place alike) — how far the outlets' reports of it reach; it is
-    never "conflicting" (its sentences say different things by design). By default both are
+    "conflicting" when it holds both sides of a conflicting statement. By default both are
     written: the statements, then each event that spans two or more articles and is not already
     one statement fact. Exits 1 when any input line could not be read (the rest is still
     compared).
@@ -96,10 +96,12 @@ def compare_cmd(input_path: str, output: str, level: str) -> None:
       newsweave compare articles.jsonl -o facts.jsonl
       newsweave compare articles.jsonl --level statement -o statements.jsonl
     """
+    from ..compare import compare_story_levels
+
     stories, errors = _read(input_path)
     with _open_out(output) as out:
         for story, analyses, dups in _analysed(stories):
-            for lv, fact in _facts_at(level, analyses, dups, story):
+            for lv, fact in compare_story_levels(analyses, dups, story_id=story, level=level):
                 d = to_dict(fact)
                 out.write(json.dumps({"story": story, "level": lv, "text": d["text"], "status": d["status"],
                                       "sources": d["sources"], "outlets": d["outlets"], "values": d["values"]},
@@ -107,22 +109,6 @@ def compare_cmd(input_path: str, output: str, level: str) -> None:
     _report_errors(errors)
     if errors:
         sys.exit(1)
-
-
-def _facts_at(level: str, analyses: list[Analysis], dups: dict[str, str], story: str) -> list[tuple[str, Any]]:
-    """(level, fact) pairs of one story for ``compare --level``."""
-    from ..compare import compare_story
-
-    out: list[tuple[str, Any]] = []
-    if level in ("statement", "both"):
-        out += [("statement", f) for f in compare_story(analyses, dups, story_id=story)]
-    if level in ("event", "both"):
-        seen = {frozenset((s.article, s.start, s.end) for s in f.sources) for _, f in out}
-        for f in compare_story(analyses, dups, story_id=story, level="event"):
-            key = frozenset((s.article, s.start, s.end) for s in f.sources)
-            if level == "event" or (len({s.article for s in f.sources}) >= 2 and key not in seen):
-                out.append(("event", f))
-    return out
 
 
 @main.command("summarize")

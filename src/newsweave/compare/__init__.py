@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 PAIR_FOR_CONFLICT = 0.5  # claims compared for conflicts must match this well on their own
 
-__all__ = ["compare_story", "build_claims", "split_clauses", "facts_with_claims"]
+__all__ = ["compare_story", "compare_story_levels", "build_claims", "split_clauses", "facts_with_claims"]
 
 
 def compare_story(analyses: list[Analysis], duplicate_of: dict[str, str] | None = None,
@@ -32,10 +32,55 @@ def compare_story(analyses: list[Analysis], duplicate_of: dict[str, str] | None 
     ``level="statement"`` (the default) makes each fact one statement, stated at most once per
     article; ``level="event"`` groups every claim about one event (coarser, as ECB+ reads facts).
     Disagreements are checked between statements only: an event's claims state different things
-    about it by design (one gives the toll, another the time), so an event fact is never
-    ``conflicting``.
+    about it by design (one gives the toll, another the time); ``compare_story_levels`` marks an
+    event conflicting when it holds a conflicting statement.
     """
     return [f for f, _ in facts_with_claims(analyses, duplicate_of, story_id, level)]
+
+
+def compare_story_levels(analyses: list[Analysis], duplicate_of: dict[str, str] | None = None,
+                         story_id: str | None = None, level: str = "both") -> list[tuple[str, Fact]]:
+    """(level, fact) pairs of one story: its statement facts, then its event facts.
+
+    ``level="both"`` keeps only the events that span two or more articles and are not already one
+    statement fact. An event holding both sides of a conflicting statement is conflicting too,
+    with that statement's values: the outlets disagree about the event.
+    """
+    if level not in ("both", "statement", "event"):
+        raise ValueError(f"unknown fact level {level!r} (both, statement or event)")
+    statements = compare_story(analyses, duplicate_of, story_id)
+    out = [("statement", f) for f in statements] if level != "event" else []
+    if level == "statement":
+        return out
+    seen = {_spans(f) for f in statements}
+    conflicts = [f for f in statements if f.status == "conflicting"]
+    for fact in compare_story(analyses, duplicate_of, story_id, level="event"):
+        if level == "both" and (len({s.article for s in fact.sources}) < 2 or _spans(fact) in seen):
+            continue
+        for c in conflicts:
+            inside = {s.article for s in c.sources if any(
+                e.article == s.article and e.start < s.end and s.start < e.end for e in fact.sources)}
+            if len(inside) >= 2:
+                fact.status = "conflicting"
+                fact.values = _merge_values(fact.values, c.values)
+        out.append(("event", fact))
+    return out
+
+
+def _spans(fact: Fact) -> frozenset[tuple[str, int, int]]:
+    return frozenset((s.article, s.start, s.end) for s in fact.sources)
+
+
+def _merge_values(into: list[dict], more: list[dict]) -> list[dict]:
+    by_key = {(v["kind"], v["value"].lower()): v for v in into}
+    for v in more:
+        have = by_key.setdefault((v["kind"], v["value"].lower()), {**v, "articles": [], "outlets": [], "text": []})
+        for a, t in zip(v["articles"], v["text"]):
+            if a not in have["articles"]:
+                have["articles"].append(a)
+                have["text"].append(t)
+        have["outlets"] = list(dict.fromkeys(have["outlets"] + v["outlets"]))
+    return list(by_key.values())
 
 
 def facts_with_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None = None,
