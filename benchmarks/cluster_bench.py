@@ -10,6 +10,9 @@
         --parts none --write-model
     # other gold sets, never trained on: NeuS-AllSides validation stories, the UCI stream's second half
     .venv/bin/python benchmarks/cluster_bench.py other --cache /tmp/nwcache
+    # where the split's streaming errors come from: each arrival's decision by kind, per gold story
+    # (--model M.json: that model instead of a fit on topics 1-22)
+    .venv/bin/python benchmarks/cluster_bench.py errors --cache /tmp/nwcache --trees 150 --neus-chunks 4
     # clustering + dedup throughput and peak memory on a long perturbed stream (analysis not timed)
     .venv/bin/python benchmarks/cluster_bench.py speed --articles 20000
 
@@ -236,6 +239,87 @@ def other(args) -> None:
             print(f"shuffled arrival orders (mean of {shuffles}): B-cubed P {p:.3f} R {r:.3f} F1 {f:.3f}")
 
 
+DECISIONS = ("joined", "opened", "duplicate", "fused_new_event", "fused_other_story", "refused", "misranked",
+             "not_retrieved")
+
+
+def decision_kinds(clusterer, analyses, gold, order) -> list[str]:
+    """Each arrival's decision (in ``order``, dedup first as in ``cluster_analyses``) by kind.
+
+    A story stands for the gold event most of its articles so far belong to. joined / opened: right.
+    fused_new_event: joined a story although no active story stood for its event (the first report
+    of an event joining a similar event's story); fused_other_story: joined another event's story
+    although its own was a candidate or active; refused: its event's story ranked best but the join
+    probability missed the threshold; misranked: its event's story was a candidate, another ranked
+    best and was refused; not_retrieved: its event's story was active but not among the candidates.
+    """
+    from newsweave.cluster.merge import features
+    from newsweave.dedup import DuplicateFinder
+
+    clusterer.reset()
+    finder, model, kinds = DuplicateFinder(), clusterer.model_, []
+    events: dict[str, Counter] = {}  # story id -> gold labels of its articles
+    for i in order:
+        dup = finder.add(analyses[i].article)
+        own = gold[i]
+        if dup is not None and clusterer.members_.get(dup) in clusterer.stories_:
+            sid = clusterer.assign(analyses[i], duplicate_of=dup)
+            kinds.append("duplicate")
+        else:
+            doc = clusterer._vectorise(analyses[i])
+            clusterer._retire(doc.time)
+            cands = clusterer._candidates(doc)
+            k, z = model.choose([features(doc, st, members=False) for st in cands], cands,
+                                lambda j: features(doc, cands[j]))
+            join = z is not None and model.join_probability(z) >= clusterer.threshold_
+            event = [events[st.id].most_common(1)[0][0] for st in cands]
+            active = any(events[sid].most_common(1)[0][0] == own for sid in clusterer.stories_ if sid in events)
+            if join:
+                kind = "joined" if event[k] == own else (
+                    "fused_other_story" if own in event or active else "fused_new_event")
+            elif not active:
+                kind = "opened"
+            elif own not in event:
+                kind = "not_retrieved"
+            else:
+                kind = "refused" if event[k] == own else "misranked"
+            story = cands[k] if join else clusterer._new_story(f"e{len(kinds)}")
+            clusterer._add(story, doc)
+            sid = story.id
+            kinds.append(kind)
+        events.setdefault(sid, Counter())[own] += 1
+    return kinds
+
+
+def errors(args) -> None:
+    from newsweave.cluster import StoryClusterer
+    from newsweave.cluster.merge import MergeModel
+
+    rows = rows_of(ECB)
+    analyses = analysed(rows, args.cache, "ecb")
+    gold, topic = [r["story"] for r in rows], [r["topic"] for r in rows]
+    test = [i for i in range(len(rows)) if topic[i] not in TRAIN_TOPICS]
+    if args.model:
+        clusterer = StoryClusterer(model=MergeModel.from_json(json.loads(Path(args.model).read_text())))
+    else:
+        train = [i for i in range(len(rows)) if topic[i] in TRAIN_TOPICS]
+        clusterer = fit(analyses, gold, train, args, extra_training(args))
+    total: Counter[str] = Counter()
+    by_story: dict[str, Counter] = {}
+    for s in range(args.shuffles):
+        order = list(test)
+        random.Random(100 + s).shuffle(order)
+        for i, kind in zip(order, decision_kinds(clusterer, analyses, gold, order)):
+            total[kind] += 1
+            by_story.setdefault(gold[i], Counter())[kind] += 1
+    print(f"ECB+ topics 23-35, {args.shuffles} arrival orders, {sum(total.values())} decisions: "
+          + ", ".join(f"{k} {total[k]}" for k in DECISIONS))
+    wrong = [k for k in DECISIONS if k not in ("joined", "opened", "duplicate")]
+    for story, c in sorted(by_story.items(), key=lambda kv: -sum(kv[1][k] for k in wrong)):
+        if any(c[k] for k in wrong):
+            print(f"  {story:>5}: " + ", ".join(f"{k} {c[k]}" for k in wrong if c[k]))
+
+
 class Rewording:
     """Round r's vocabulary: every word type of the corpus mapped to another of about the same
     corpus frequency (types sorted by frequency, shuffled within blocks of 50, a fixed shuffle per
@@ -343,7 +427,7 @@ def speed(args) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["quality", "other", "speed"])
+    ap.add_argument("what", choices=["quality", "other", "speed", "errors"])
     ap.add_argument("--cache", help="folder for pickled analyses (spaCy is the slow part)")
     ap.add_argument("--shuffles", type=int, default=5, help="random arrival orders per evaluation")
     ap.add_argument("--folds", type=int, default=5)
@@ -361,10 +445,11 @@ def main() -> None:
     ap.add_argument("--trees", type=int, default=0, help="boosted trees for the join model (0: logistic)")
     ap.add_argument("--tune-shuffles", type=int, default=1, help="arrival orders per group when tuning the threshold")
     ap.add_argument("--articles", type=int, default=20000, help="speed: stream length")
+    ap.add_argument("--model", help="errors: a merge model JSON to diagnose instead of fitting one")
     args = ap.parse_args()
     if args.what != "speed" and not ECB.exists():
         sys.exit(f"needs {ECB}")
-    {"quality": quality, "other": other, "speed": speed}[args.what](args)
+    {"quality": quality, "other": other, "speed": speed, "errors": errors}[args.what](args)
 
 
 if __name__ == "__main__":
