@@ -73,6 +73,8 @@ def jsonl_records(path: str, need: tuple[str, ...] = ()) -> Iterator[tuple[int, 
                     obj = json.loads(line)
                 except json.JSONDecodeError as e:
                     raise InputError(path, f"not JSON: {e.msg}", n) from e
+                except (RecursionError, ValueError) as e:  # nested too deeply; an integer of 4,300+ digits
+                    raise InputError(path, f"unacceptable JSON: {str(e) or type(e).__name__}", n) from None
                 if not isinstance(obj, dict):
                     raise InputError(path, "not a JSON object", n)
                 missing = [k for k in need if obj.get(k) in (None, "")]
