@@ -60,9 +60,13 @@ def compare_story_levels(analyses: list[Analysis], duplicate_of: dict[str, str] 
         for c in conflicts:
             inside = {s.article for s in c.sources if any(
                 e.article == s.article and e.start < s.end and s.start < e.end for e in fact.sources)}
-            if len(inside) >= 2:
+            # the values of the statement that articles inside this event give: two or more differ
+            values = [{**v, "articles": [a for a in v["articles"] if a in inside],
+                       "text": [t for a, t in zip(v["articles"], v["text"]) if a in inside]}
+                      for v in c.values if inside & set(v["articles"])]
+            if len({(v["kind"], v["value"].lower()) for v in values}) >= 2:
                 fact.status = "conflicting"
-                fact.values = _merge_values(fact.values, c.values)
+                fact.values = _merge_values(fact.values, values)
         out.append(("event", fact))
     return out
 
