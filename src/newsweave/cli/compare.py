@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from typing import Any
 
 import click
 
@@ -165,9 +164,10 @@ def _topics(spec: str | None) -> set[int] | None:
 @click.option("--tune-topics", default="1-20", show_default=True,
               help="Topics on which the baseline threshold (and --fit) are tuned.")
 @click.option("--threshold", type=float,
-              help="Clustering cut (mean pair probability) to score instead of the shipped one.")
-@click.option("--level", type=click.Choice(["both", "statement", "event"]), default="both", show_default=True,
-              help="Which facts to score: both (what `compare` writes by default: statements and events), "
+              help="Clustering cut (mean pair probability) to score instead of the shipped one (of the "
+                   "statement facts; of the event facts with --level event).")
+@click.option("--level", type=click.Choice(["both", "statement", "event"]),
+              help="Which facts to score: both (the default; what `compare` writes: statements and events), "
                    "statement (the facts `run` shows), or event (every mention of one event grouped).")
 @click.option("--event-level", is_flag=True, help="The same as --level event.")
 @click.option("--fit", "fit_path", type=click.Path(dir_okay=False, writable=True),
@@ -204,7 +204,12 @@ def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | N
         gold = F.read_gold(gold_path)
     except InputError as e:
         raise click.ClickException(str(e)) from e
-    level = "event" if event_level else level
+    if event_level and level not in (None, "event"):
+        raise click.UsageError(f"--event-level contradicts --level {level}")
+    if facts_path and (level or event_level or threshold is not None or fit_path or cv_folds):
+        raise click.UsageError("--facts scores a written compare output: it takes no --level, --event-level, "
+                               "--threshold, --fit or --cv")
+    level = "event" if event_level else level or "both"
     tune, test = _topics(tune_topics), _topics(topics)
     if cv_folds:
         cv_gold = [g for g in gold if test is None or g.topic in test]
@@ -218,7 +223,7 @@ def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | N
     if not test_gold:
         raise click.ClickException("no gold articles in the selected topics")
     if facts_path:
-        echo_json(_score_facts_file(F, facts_path, test_gold, topics))
+        echo_json(_score_facts_file(facts_path, test_gold, topics))
         return
     overrides: dict = {}
     if fit_path:
@@ -229,32 +234,25 @@ def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | N
             json.dump(overrides, fh, indent=1, sort_keys=True)
         click.echo(f"pair model written to {fit_path} (copy it to src/newsweave/data/compare_weights.json "
                    "to ship it); scoring with it", err=True)
-    statement_overrides = dict(overrides)
+    events = F.event_level(overrides or None)
     if level == "event":
-        overrides = {**overrides, **F.event_level(overrides or None)}
+        overrides = {**overrides, **events}
     if threshold is not None:
         overrides["threshold"] = threshold
     if baseline_threshold is None:
         baseline_threshold = F.best_baseline_threshold(tune_gold or gold)
-    by_story = F.analyse_gold(test_gold)
-    result = F.evaluate(test_gold, by_story, baseline_threshold=baseline_threshold, overrides=overrides)
-    if level == "both":  # what `compare` writes: the statement facts and the event facts together
-        from ..compare import align
-
-        by_id, gp = {g.id: g for g in test_gold}, F.gold_pairs(test_gold)
-        weights = {**align.weights(), **statement_overrides}
-        pairs = {name: F.predicted_pairs(F.newsweave_groups(by_story, w), by_id) for name, w in (
-            ("statement_facts", {**weights, **({"threshold": threshold} if threshold is not None else {})}),
-            ("event_facts", {**weights, **F.event_level(statement_overrides or None)}))}
-        result["newsweave"] = {**F.prf(pairs["statement_facts"] | pairs["event_facts"], gp),
-                               **{name: F.prf(p, gp) for name, p in pairs.items()}}
+    # both: what `compare` writes, the statement facts and the event facts together
+    result = F.evaluate(test_gold, baseline_threshold=baseline_threshold, overrides=overrides,
+                        with_events=events if level == "both" else None)
     result["level"] = level
     result["topics"] = topics or "all"
     echo_json(result)
 
 
-def _score_facts_file(F: Any, path: str, gold: list, topics: str | None) -> dict:
+def _score_facts_file(path: str, gold: list, topics: str | None) -> dict:
     """P/R/F1 of the sentence pairs that a `compare` output's facts form, on ``gold``'s articles."""
+    from ..evaluate import facts as F
+
     by_id = {g.id: g for g in gold}
     groups: dict[str, list] = {}
     for n, row in jsonl_records(path, ("sources",)):
@@ -267,13 +265,13 @@ def _score_facts_file(F: Any, path: str, gold: list, topics: str | None) -> dict
         sources = [src for src in sources if src[0] in by_id]
         if sources:
             groups.setdefault(str(row.get("level", "statement")), []).append(sources)
+    if not groups:
+        raise click.ClickException(f"{path}: no fact cites an article of the selected gold (another file, "
+                                   "or other --topics?)")
     gp = F.gold_pairs(gold)
     pairs = {lv: F.predicted_pairs(g, by_id) for lv, g in groups.items()}
-    result: dict = {"articles": len(gold), "topics": topics or "all",
-                    "facts": {lv: len(g) for lv, g in groups.items()},
-                    "all": F.prf(set().union(*pairs.values()) if pairs else set(), gp)}
-    result.update({lv: F.prf(p, gp) for lv, p in pairs.items()})
-    return result
+    return {"articles": len(gold), "topics": topics or "all", "facts": {lv: len(g) for lv, g in groups.items()},
+            "all": F.prf(set().union(*pairs.values()), gp), "levels": {lv: F.prf(p, gp) for lv, p in pairs.items()}}
 
 
 @eval_group.command("summary")

@@ -425,11 +425,14 @@ def cross_validate(gold: list[GoldArticle], by_story: dict[str, list[Analysis]] 
 
 
 def evaluate(gold: list[GoldArticle], by_story: dict[str, list[Analysis]] | None = None,
-             baseline_threshold: float = 0.3, overrides: dict | None = None) -> dict:
+             baseline_threshold: float = 0.3, overrides: dict | None = None,
+             with_events: dict | None = None) -> dict:
     """newsweave's fact alignment and the TF-IDF baseline, scored on ``gold``.
 
     ``overrides`` replace settings of the shipped pair model (``threshold``, ``same_article_score``),
-    e.g. ``event_level()``."""
+    e.g. ``event_level()``. ``with_events``: overrides of an event-level model whose facts are
+    scored together with those of ``overrides`` (what ``newsweave compare`` writes by default);
+    each level's own scores are kept under ``statement_facts`` and ``event_facts``."""
     by_story = by_story or analyse_gold(gold)
     gold_by_id = {g.id: g for g in gold}
     gp = gold_pairs(gold)
@@ -439,6 +442,9 @@ def evaluate(gold: list[GoldArticle], by_story: dict[str, list[Analysis]] | None
     ours["threshold"] = w["threshold"]
     ours["same_article_score"] = w.get("same_article_score", align.SAME_ARTICLE_SCORE)
     ours["statement_level"] = prf(predicted, gold_pairs(gold, "statement"))
+    if with_events is not None:
+        events = predicted_pairs(newsweave_groups(by_story, {**w, **with_events}), gold_by_id)
+        ours = {**prf(predicted | events, gp), "statement_facts": ours, "event_facts": prf(events, gp)}
     base_pairs = tfidf_baseline_pairs(gold, baseline_threshold)
     base = prf(base_pairs, gp)
     base["statement_level"] = prf(base_pairs, gold_pairs(gold, "statement"))
