@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from typing import Any
 
@@ -26,6 +27,9 @@ class Group(click.Group):
 
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# NLP worker processes by default: the cores this process may run on (not the machine's), at most 4
+# (each worker holds the models, ~250 MB).
+DEFAULT_PROCESSES = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 4)
 DEFAULT_DB = "newsweave.db"
 
 

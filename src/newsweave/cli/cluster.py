@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from contextlib import nullcontext
 from typing import Any
@@ -12,8 +11,11 @@ from tqdm import tqdm
 
 from ..errors import InputError
 from ..read.base import jsonl_records
-from .base import echo_error, echo_json, format_option, main, quiet_option
+from .base import DEFAULT_PROCESSES, echo_error, echo_json, format_option, main, quiet_option
 from .compare import eval_group
+
+
+PARALLEL_FROM = 200  # articles from which the NLP models run in several processes by default
 
 
 def read_rows(path: str, need: tuple[str, ...] = ("id", "text")) -> tuple[list[dict[str, Any]], list[InputError]]:
@@ -57,8 +59,10 @@ def _progress(quiet: bool, total: int) -> tqdm:
 @click.argument("input_path", metavar="IN.jsonl", type=click.Path(allow_dash=True))
 @click.option("-o", "--output", "output_path", default="-", show_default=True, type=click.Path(allow_dash=True),
               help="Where to write the JSONL results.")
-@click.option("--processes", "n_process", type=click.IntRange(1, 64), default=min(os.cpu_count() or 1, 4),
-              show_default="cores, at most 4", help="Processes for the NLP models (each ~250 MB).")
+@click.option("--processes", "n_process", type=click.IntRange(1, 64),
+              help=f"Processes for the NLP models (each ~250 MB). Default: {DEFAULT_PROCESSES} (the cores this "
+                   f"process may use, at most 4) from {PARALLEL_FROM} articles on, 1 below (workers take seconds "
+                   "to start).")
 @quiet_option
 def cluster(input_path, output_path, n_process, quiet):
     """Group articles into stories and link near-duplicates, without a database.
@@ -79,6 +83,8 @@ def cluster(input_path, output_path, n_process, quiet):
     from ..evaluate.clustering import article_from_row
 
     rows, errors = _read_or_exit(input_path, ("id", "text"))
+    if n_process is None:
+        n_process = DEFAULT_PROCESSES if len(rows) >= PARALLEL_FROM else 1
     bar = _progress(quiet, len(rows))
     results = cluster_articles([article_from_row(r) for r in rows], n_process=n_process, progress=bar.update)
     bar.close()

@@ -1,7 +1,6 @@
 """`newsweave run`, `ingest`, `stories`, `story`: the main job and reading its results."""
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -11,7 +10,7 @@ from .. import render
 from ..errors import NewsweaveError
 from ..read import read_paths
 from ..store import open_store
-from .base import db_option, echo_error, echo_json, format_option, main, quiet_option
+from .base import DEFAULT_PROCESSES, db_option, echo_error, echo_json, format_option, main, quiet_option
 
 
 def _ingest(paths: tuple[str, ...], db: str, outlet: str | None, quiet: bool, n_process: int, batch_size: int):
@@ -49,8 +48,8 @@ def _print_stories(stories: list[dict], fmt: str, report=None) -> None:
 ingest_options = [
     click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True)),
     click.option("--outlet", help="Outlet name for inputs that do not say (plain text without a dateline)."),
-    click.option("--processes", "n_process", type=click.IntRange(1, 64), default=min(os.cpu_count() or 1, 4),
-                 show_default="this machine's cores, at most 4",
+    click.option("--processes", "n_process", type=click.IntRange(1, 64), default=DEFAULT_PROCESSES,
+                 show_default="the cores this process may use, at most 4",
                  help="Worker processes for the NLP models (each ~250 MB); they analyse the next batch while "
                       "this one is clustered, compared and stored. 1: all in this process."),
     click.option("--batch-size", default=256, show_default=True,
