@@ -49,9 +49,7 @@ class GoldArticle:
 def read_gold(path: str) -> list[GoldArticle]:
     """Gold articles from a JSONL file; InputError names the line of a malformed one."""
     out = []
-    for n, d in jsonl_records(path):
-        if isinstance(d, InputError):
-            raise d
+    for n, d in jsonl_records(path, strict=True):
         try:
             text = d["text"]
             sentences = [tuple(s) for s in d.get("sentences") or _line_spans(text)]

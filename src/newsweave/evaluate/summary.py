@@ -65,9 +65,7 @@ class GoldStory:
 
 def read_gold(path: str) -> list[GoldStory]:
     out = []
-    for n, d in jsonl_records(path):
-        if isinstance(d, InputError):
-            raise d
+    for n, d in jsonl_records(path, strict=True):
         try:
             arts = [Article(id=str(a["id"]), text=a["text"], title=a.get("title"), outlet=a.get("outlet"),
                             published=a.get("published")) for a in d["articles"]]

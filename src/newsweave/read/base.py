@@ -57,11 +57,12 @@ def decode_utf8(data: bytes, path: str, line: int | None = None) -> str:
         raise InputError(path, utf8_problem(data, e, within_line=line is not None), line) from None
 
 
-def jsonl_records(path: str, need: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
+def jsonl_records(path: str, need: tuple[str, ...] = (), strict: bool = False
+                  ) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
     """(line number, object) for each non-blank line of a JSONL file (``-``: standard input), or
     (line number, InputError) for a line that is not UTF-8, not JSON, not an object, or lacks a
-    field of ``need``: the caller decides whether a bad line stops it. OSError when the file
-    cannot be opened."""
+    field of ``need``, so that the caller decides whether a bad line stops it (``strict``: the
+    InputError is raised). OSError when the file cannot be opened."""
     stream = sys.stdin.buffer if path == "-" else open(path, "rb")
     try:
         for n, raw in enumerate(stream, 1):
@@ -81,6 +82,8 @@ def jsonl_records(path: str, need: tuple[str, ...] = ()) -> Iterator[tuple[int, 
                 if missing:
                     raise InputError(path, f"missing {', '.join(missing)}", n)
             except InputError as e:
+                if strict:
+                    raise
                 yield n, e
                 continue
             yield n, obj
