@@ -28,6 +28,8 @@ SALIENT = {"body": 8, "ents": 4}  # how many top terms say what an article or st
 MEMBER_FIRST, MEMBER_LAST = 6, 6  # member vectors a story keeps: its first ones and its latest ones
 MEMBER_TERMS = 20  # a member's heaviest body terms counted in the story's term counts
 CONSENSUS = 15  # most weighted terms most of a story's members share
+MAIN_PERSON = 0.5  # a main person is mentioned at least this share as often as the most mentioned one
+PERSON_TERMS = 60  # person-name terms a story keeps counts of
 DAY = 86400.0
 
 FEATURES = (
@@ -36,6 +38,7 @@ FEATURES = (
     "doc_top_in_story", "story_top_in_doc", "doc_ent_in_story", "story_ent_in_doc",
     "has_time", "time_near", "log_days",
     "mem_max", "mem_top3", "cons_missing", "doc_missing", "ent_conflict", "dense_cos",
+    "doc_pers_minor", "story_pers_minor", "head_pers_miss", "story_head_pers_miss", "doc_log_len",
 )
 BODY_COS = FEATURES.index("body_cos")  # the feature the join model's evidence floor reads
 # Member similarities cost a dot product per kept member: the ranker goes without them (its
@@ -55,6 +58,8 @@ class DocVec:
     top: dict[str, list[str]] = field(default_factory=dict)  # salient terms per sub-vector
     terms: frozenset = frozenset()  # every term of the article (body, numbers, entities)
     dense: Any = None  # unit static sentence embedding of the title and lead (numpy float32), or None
+    pers_rel: dict[str, float] = field(default_factory=dict)  # person-name terms' mentions / the most mentioned's
+    log_len: float = 0.0  # log(1 + the article's word count, title included): a headline or a full report
     _own: tuple | None = None
 
     def salient_weights(self) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
@@ -75,7 +80,10 @@ def vectorise(doc: DocTerms, df: DocFreq) -> DocVec:
         norm = math.sqrt(sum(w * w for _, w in body))
         vecs["body"] = {t: w / norm for t, w in body}
     top = {"body": [t for t, _ in body[:SALIENT["body"]]], "ents": salient(vecs["ents"], "ents")}
-    return DocVec(doc.id, vecs, doc.time, doc.year, doc.outlet, top, frozenset(doc.all_terms.union(doc.ents)))
+    most = max(doc.pers.values(), default=0)
+    pers_rel = {t: n / most for t, n in doc.pers.items()} if most else {}
+    return DocVec(doc.id, vecs, doc.time, doc.year, doc.outlet, top, frozenset(doc.all_terms.union(doc.ents)),
+                  pers_rel=pers_rel, log_len=math.log1p(sum(doc.body.values()) + sum(doc.nums.values())))
 
 
 @dataclass
@@ -91,12 +99,13 @@ class Story:
     last_seq: int = 0
     keys: set[str] = field(default_factory=set)
     years: Counter = field(default_factory=Counter)  # members' latest named years
-    _top: dict[str, list[str]] = field(default_factory=dict)  # cached top terms per sub-vector
+    _top: dict[str, list] = field(default_factory=dict)  # cached top terms per sub-vector, main persons
     members: list[dict[str, float]] = field(default_factory=list)  # first and latest members' body vectors
     tdf: Counter = field(default_factory=Counter)  # members having each term among their salient ones
     _cons: list[tuple[str, float, bool]] | None = None  # cached consensus terms
     dense_sum: Any = None  # sum of the members' dense vectors (numpy float32)
     dense_norm: float = 0.0
+    pers_share: dict[str, float] = field(default_factory=dict)  # summed members' pers_rel
 
     def add(self, doc: DocVec, seq: int) -> None:
         body = doc.vecs["body"]
@@ -108,6 +117,12 @@ class Story:
         own.update(doc.vecs["ents"])
         self.tdf.update(own)
         self._cons = None
+        if doc.pers_rel:
+            share = self.pers_share
+            for t, v in doc.pers_rel.items():
+                share[t] = share.get(t, 0.0) + v
+            if len(share) > 2 * PERSON_TERMS:
+                self.pers_share = dict(sorted(share.items(), key=itemgetter(1), reverse=True)[:PERSON_TERMS])
         for name in SUBVECTORS:
             vec, acc = doc.vecs[name], self.sums[name]
             # ||c + v||² = ||c||² + 2 c·v + ||v||², so the norm needs no full pass.
@@ -160,12 +175,48 @@ class Story:
             self._cons = heapq.nlargest(CONSENSUS, out, key=lambda x: x[1])
         return self._cons
 
+    def main_persons(self) -> tuple[float, list[str]]:
+        """The heaviest person share and the person terms of at least ``MAIN_PERSON`` times it (cached)."""
+        cached = self._top.get("main_pers")
+        if cached is None:
+            share = self.pers_share
+            most = max(share.values())
+            cached = self._top["main_pers"] = [most, [t for t, v in share.items() if v >= MAIN_PERSON * most]]
+        return cached[0], cached[1]
+
     def salient(self, name: str) -> list[str]:
         """The story's most weighted terms (cached until it changes)."""
         top = self._top.get(name)
         if top is None:
             top = self._top[name] = self.top_terms(name, SALIENT[name])
         return top
+
+
+def person_conflict(doc: DocVec, story: Story) -> tuple[float, float, float, float]:
+    """Whether the article and the story are mainly about the same persons (all 0 unless both
+    name persons). Two arrests of two players of one team, or the deaths of two figures of one
+    scandal, share every topical word and name each other in passing; what differs is who each
+    is mainly about, and whom the title or lead names.
+
+    A side's main persons are its person-name terms mentioned at least ``MAIN_PERSON`` times as
+    often as its most mentioned one (a story sums its members' mention counts, each relative to
+    the member's most mentioned person). Returns: 1 - the mean prominence of the article's main
+    persons in the story, and of the story's in the article; the share of the person terms of the
+    article's head (title or lead) that no head of the story has, and the share of the story's
+    main persons named in its heads that the article's head lacks."""
+    dp, sp = doc.pers_rel, story.pers_share
+    if not dp or not sp:
+        return 0.0, 0.0, 0.0, 0.0
+    s_max, s_main = story.main_persons()
+    d_main = [t for t, v in dp.items() if v >= MAIN_PERSON]
+    doc_minor = 1.0 - sum([min(1.0, sp.get(t, 0.0) / s_max) for t in d_main]) / len(d_main)
+    story_minor = 1.0 - sum([dp.get(t, 0.0) for t in s_main]) / len(s_main)
+    dh, sh = doc.vecs["head"], story.sums["head"]
+    d_head = [t for t in dh if t in dp]
+    s_head = [t for t in s_main if t in sh]
+    head_miss = sum([t not in sh for t in d_head]) / len(d_head) if d_head else 0.0
+    story_head_miss = sum([t not in dh for t in s_head]) / len(s_head) if s_head else 0.0
+    return doc_minor, story_minor, head_miss, story_head_miss
 
 
 def salient(vec: dict[str, float], name: str) -> list[str]:
@@ -234,7 +285,8 @@ def features(doc: DocVec, story: Story, members: bool = True) -> list[float]:
             coverage(story.salient("ents"), doc.vecs["ents"]),
             float(has_time), time_near, log_days, *member_features(doc, story, body, members),
             float(doc.dense @ story.dense_sum) / story.dense_norm
-            if doc.dense is not None and story.dense_norm > 1e-9 else 0.0]
+            if doc.dense is not None and story.dense_norm > 1e-9 else 0.0, *person_conflict(doc, story), doc.log_len]
+
 
 
 JOIN_EXTRA = ("rank_score", "rank_margin", "rival_sim")
