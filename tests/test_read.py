@@ -116,6 +116,18 @@ def test_html_in_a_declared_legacy_charset_is_decoded_but_undeclared_is_an_error
     assert isinstance(err, InputError) and "not valid UTF-8" in err.message
 
 
+def test_a_declared_charset_that_is_no_codec_name_is_ignored():
+    """A WARC record's HTTP header can declare any bytes as the charset (atheris found
+    "charset=utf\\x008", which made codecs.lookup raise ValueError): it counts as undeclared."""
+    from newsweave.read.html import decode_html
+
+    page = "<html><body><p>Le caf\u00e9 est ouvert.</p></body></html>".encode("latin-1")
+    for charset in ("utf\x008", "no-such-codec", "zlib"):
+        with pytest.raises(InputError, match="not valid UTF-8"):
+            decode_html(page, "page.html", charset=charset)
+    assert "caf\u00e9" in decode_html(page, "page.html", charset="latin-1")
+
+
 # ---------------------------------------------------------------- JSONL / JSON
 
 

@@ -68,7 +68,7 @@ def _text_codec(name: str) -> str:
     text encodings ("zlib", "base64", "rot13": a page cannot be written in them)."""
     try:
         info = codecs.lookup(name)
-    except LookupError:
+    except (LookupError, ValueError):  # unknown, or not a name at all ("utf\x008" from a fuzzed header)
         return "utf-8"
     return info.name if getattr(info, "_is_text_encoding", True) else "utf-8"
 
