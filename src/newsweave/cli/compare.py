@@ -255,16 +255,17 @@ def _score_facts_file(path: str, gold: list, topics: str | None) -> dict:
 
     by_id = {g.id: g for g in gold}
     groups: dict[str, list] = {}
-    for n, row in jsonl_records(path, ("sources",)):
-        try:
-            if isinstance(row, InputError):
-                raise row
-            sources = [(str(s["article"]), int(s["start"])) for s in row["sources"]]
-        except (InputError, ValueError, KeyError, TypeError) as e:
-            raise click.ClickException(f"{path}:{n}: not a compare output line ({e})") from e
-        sources = [src for src in sources if src[0] in by_id]
-        if sources:
-            groups.setdefault(str(row.get("level", "statement")), []).append(sources)
+    try:
+        for n, row in jsonl_records(path, ("sources",), strict=True):
+            try:
+                sources = [(str(s["article"]), int(s["start"])) for s in row["sources"]]
+            except (ValueError, KeyError, TypeError) as e:
+                raise InputError(path, f"not a compare output line ({e})", n) from e
+            sources = [src for src in sources if src[0] in by_id]
+            if sources:
+                groups.setdefault(str(row.get("level", "statement")), []).append(sources)
+    except InputError as e:
+        raise click.ClickException(str(e)) from e
     if not groups:
         raise click.ClickException(f"{path}: no fact cites an article of the selected gold (another file, "
                                    "or other --topics?)")
