@@ -109,8 +109,7 @@ class DuplicateFinder:
         n = len(words)
         if not words:
             return Signature(np.full(self.num_perm, MAX_HASH, dtype=np.uint32)), 0
-        cache = _WORDS
-        wh = np.array([cache[w] if w in cache else _word_hash(w) for w in words], dtype=np.uint64)
+        wh = np.fromiter(_word_hashes(words), dtype=np.uint64, count=n)
         if n >= SHINGLE:  # a shingle's hash: a polynomial of its words' CRC32s, folded to 32 bits
             h = wh[: n - SHINGLE + 1].copy()
             for j in range(1, SHINGLE):
@@ -119,7 +118,10 @@ class DuplicateFinder:
             h = np.zeros(1, dtype=np.uint64)
             for x in wh:
                 h = h * MIX + x
-        hv = np.unique(((h >> np.uint64(32)) ^ h).astype(np.uint32))
+        hv = ((h >> np.uint64(32)) ^ h).astype(np.uint32)
+        hv.sort()  # the distinct shingle hashes (as np.unique, which is slower on short arrays)
+        if len(hv) > 1:
+            hv = hv[np.concatenate(([True], hv[1:] != hv[:-1]))]
         # Random affine bijections of the 32-bit shingle hashes (odd a, mod 2^32), as datasketch's
         # affine32 scheme.
         values = (hv[:, None] * self._a + self._b).min(axis=0)
@@ -183,6 +185,19 @@ def _word_hash(word: str) -> int:
             _WORDS.clear()
         h = _WORDS[word] = zlib.crc32(word.encode("utf-8"))
     return h
+
+
+def _word_hashes(words: list[str]):
+    """The CRC32 of each word, as an iterator (lookups in C; only unseen words are hashed here)."""
+    cache = _WORDS
+    missing = set(words).difference(cache)
+    if missing:
+        if len(cache) + len(missing) > 200_000:
+            cache.clear()
+            missing = set(words)
+        for w in missing:
+            cache[w] = zlib.crc32(w.encode("utf-8"))
+    return map(cache.__getitem__, words)
 
 
 def _exact_key(words: list[str]) -> str:

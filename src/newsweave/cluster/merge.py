@@ -73,7 +73,7 @@ class DocVec:
 
 def vectorise(doc: DocTerms, df: DocFreq) -> DocVec:
     """Weigh an article's counted terms with the current document frequencies."""
-    vecs = {name: weigh(getattr(doc, name), df) for name in SUBVECTORS}
+    vecs = {name: weigh(getattr(doc, name), df, ids=doc.ids) for name in SUBVECTORS}
     body = sorted(vecs["body"].items(), key=lambda kv: -kv[1])
     if len(body) > BODY_TERMS:  # the heaviest terms carry the match and keep it fast
         body = body[:BODY_TERMS]
@@ -239,14 +239,7 @@ def member_features(doc: DocVec, story: Story, body_cos: float, members: bool = 
     """Member similarities (best, mean of the best three; 0 unless ``members``), the story's shared
     terms the article lacks, the article's salient terms the story lacks, and both-way missing
     entities."""
-    vec = doc.vecs["body"]
-    if not members:
-        sims = [0.0]
-    elif story.size == 1 or not vec:  # a one-member story's centroid is its member
-        sims = [body_cos]
-    else:
-        sims = sorted([dot(m, vec) for m in story.members], reverse=True)
-    top3 = sum(sims[:3]) / min(3, len(sims))
+    mem_max, top3 = member_sims(doc, story, body_cos) if members else (0.0, 0.0)
     cons = story.consensus()
     cons_missing = _missing([(t, w) for t, w, _ in cons], doc.terms)
     own, own_ents = doc.salient_weights()
@@ -255,7 +248,26 @@ def member_features(doc: DocVec, story: Story, body_cos: float, members: bool = 
     doc_missing = sum([w for t, w in own if t not in sb and t not in se]) / total
     story_ent_missing = _missing([(t, w) for t, w, is_ent in cons if is_ent], doc.vecs["ents"])
     doc_ent_missing = _missing(own_ents, se)
-    return sims[0], top3, cons_missing, doc_missing, story_ent_missing * doc_ent_missing
+    return mem_max, top3, cons_missing, doc_missing, story_ent_missing * doc_ent_missing
+
+
+def member_sims(doc: DocVec, story: Story, body_cos: float) -> tuple[float, float]:
+    """The article's best cosine with the story's kept members, and the mean of its best three."""
+    vec = doc.vecs["body"]
+    if story.size == 1 or not vec:  # a one-member story's centroid is its member
+        return body_cos, body_cos
+    sims = sorted([dot(m, vec) for m in story.members], reverse=True)
+    return sims[0], sum(sims[:3]) / min(3, len(sims))
+
+
+MEM_MAX, MEM_TOP3 = RANK_OFF
+
+
+def with_members(doc: DocVec, story: Story, x: list[float]) -> list[float]:
+    """``features(doc, story)`` from ``x = features(doc, story, members=False)`` (the rest is the same)."""
+    full = list(x)
+    full[MEM_MAX], full[MEM_TOP3] = member_sims(doc, story, x[BODY_COS])
+    return full
 
 
 def features(doc: DocVec, story: Story, members: bool = True) -> list[float]:

@@ -18,7 +18,8 @@ from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 from ..model import Analysis
-from .merge import BODY_COS, DAY, RANK_OFF, FEATURES, JOIN_EXTRA, DocVec, MergeModel, Story, features, load_model, vectorise, _tree_value
+from .merge import (BODY_COS, DAY, RANK_OFF, FEATURES, JOIN_EXTRA, DocVec, MergeModel, Story, features, load_model,
+                    vectorise, with_members, _tree_value)
 from .text import DocFreq, dense_text, doc_terms, embed, load_background
 
 log = logging.getLogger(__name__)
@@ -225,7 +226,7 @@ class StoryClusterer:
     # -- internals -----------------------------------------------------------------------------
     def _vectorise(self, analysis: Analysis) -> DocVec:
         terms = doc_terms(analysis)
-        self.df_.add(terms.all_terms)
+        self.df_.add(terms.all_terms, terms.all_ids)
         self.n_seen_ += 1
         doc = vectorise(terms, self.df_)
         doc.dense = embed(dense_text(analysis))
@@ -249,14 +250,18 @@ class StoryClusterer:
                     w = vec[term]
                     for sid in posting:
                         score[sid] = score.get(sid, 0.0) + w
-        best = heapq.nlargest(self.max_candidates, score.items(),
-                              key=lambda kv: (kv[1], self.stories_[kv[0]].last_seq))
-        return [self.stories_[sid] for sid, _ in best]
+        n, stories = self.max_candidates, self.stories_
+        pool = score.items()
+        if len(score) > n > 0:  # only stories scoring at least the n-th best score can make the cut
+            cut = sorted(score.values(), reverse=True)[n - 1]
+            pool = [kv for kv in pool if kv[1] >= cut]
+        best = heapq.nlargest(n, pool, key=lambda kv: (kv[1], stories[kv[0]].last_seq))
+        return [stories[sid] for sid, _ in best]
 
     def _best(self, doc: DocVec) -> tuple[Story | None, float]:
         cands = self._candidates(doc)
-        k, z = self.model_.choose([features(doc, story, members=False) for story in cands], cands,
-                                  lambda k: features(doc, cands[k]))
+        feats = [features(doc, story, members=False) for story in cands]
+        k, z = self.model_.choose(feats, cands, lambda k: with_members(doc, cands[k], feats[k]))
         return (cands[k], self.model_.join_probability(z)) if z is not None else (None, 0.0)
 
     def _add(self, story: Story, doc: DocVec) -> None:

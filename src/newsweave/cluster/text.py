@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import resources
+from operator import mul
 from typing import Any
+
+import numpy as np
 
 from ..model import Analysis
 
@@ -117,29 +120,51 @@ def bucket(term: str) -> int:
     return b
 
 
+def buckets(terms: list[str]) -> list[int]:
+    """``bucket`` of each term (the per-term lookups run in C; only unseen terms are hashed here)."""
+    cache = _BUCKETS
+    missing = set(terms).difference(cache)
+    if missing:
+        if len(cache) + len(missing) > TERM_CACHE:
+            cache.clear()
+            missing = set(terms)
+        mask = DF_BUCKETS - 1
+        for t in missing:
+            cache[t] = zlib.crc32(t.encode("utf-8")) & mask
+    return list(map(cache.__getitem__, terms))
+
+
 class DocFreq:
     """Hashed document frequencies: shipped background counts plus the stream seen so far."""
 
     def __init__(self, background: dict[str, Any] | None = None):
-        self.counts = [0] * DF_BUCKETS
+        self.counts = np.zeros(DF_BUCKETS, dtype=np.int64)
         self.n_docs = 0
         if background:
             self.n_docs = int(background["n_docs"])
-            for term, df in background["df"].items():
-                self.counts[bucket(term)] += int(df)
+            df = background["df"]
+            np.add.at(self.counts, np.asarray(buckets(list(df)), dtype=np.intp),
+                      np.fromiter(map(int, df.values()), dtype=np.int64, count=len(df)))
 
-    def add(self, doc_terms: set[str]) -> None:
+    def add(self, doc_terms: Iterable[str], ids: list[int] | None = None) -> None:
+        """Count one document's distinct terms (``ids``: their buckets, when already known)."""
         self.n_docs += 1
-        counts, cache = self.counts, _BUCKETS
-        for t in doc_terms:
-            counts[cache[t] if t in cache else bucket(t)] += 1
+        if ids is None:
+            ids = buckets(list(doc_terms))
+        if ids:
+            np.add.at(self.counts, np.asarray(ids, dtype=np.intp), 1)
 
     def idf(self, term: str) -> float:
-        return math.log((self.n_docs + 1) / (self.counts[bucket(term)] + 1)) + 1.0
+        return math.log((self.n_docs + 1) / (int(self.counts[bucket(term)]) + 1)) + 1.0
 
-    def idfs(self, terms: Iterable[str]) -> dict[str, float]:
-        counts, log_n, cache = self.counts, math.log(self.n_docs + 1) + 1.0, _BUCKETS
-        return {t: log_n - math.log(counts[cache[t] if t in cache else bucket(t)] + 1) for t in terms}
+    def idfs(self, terms: Iterable[str], ids: dict[str, int] | None = None) -> dict[str, float]:
+        """IDF of each term (``ids``: a term → bucket map holding them, when already known)."""
+        terms = list(terms)
+        if not terms:
+            return {}
+        slots = list(map(ids.__getitem__, terms)) if ids is not None else buckets(terms)
+        log_n, log = math.log(self.n_docs + 1) + 1.0, math.log
+        return dict(zip(terms, [log_n - log(c + 1) for c in self.counts[slots].tolist()]))
 
 
 def load_background() -> dict[str, Any]:
@@ -148,17 +173,19 @@ def load_background() -> dict[str, Any]:
     return json.loads(gzip.decompress(raw))
 
 
-def weigh(counts: Counter[str], df: DocFreq, idfs: dict[str, float] | None = None) -> dict[str, float]:
-    """Sub-linear TF × IDF, L2-normalised."""
-    idf = idfs if idfs is not None else df.idfs(counts)
+def weigh(counts: Counter[str], df: DocFreq, idfs: dict[str, float] | None = None,
+          ids: dict[str, int] | None = None) -> dict[str, float]:
+    """Sub-linear TF × IDF, L2-normalised (``ids``: the terms' buckets, when already known)."""
+    idf = idfs if idfs is not None else df.idfs(counts, ids)
     vec = {t: (1.0 + math.log(n)) * idf[t] if n > 1 else idf[t] for t, n in counts.items()}
     norm = math.hypot(*vec.values())
     return {t: w / norm for t, w in vec.items()} if norm > 0 else {}
 
 
 def dot(a: dict[str, float], b: dict[str, float]) -> float:
-    # The key intersection runs in C; shared terms are few for most pairs.
-    return sum([a[t] * b[t] for t in a.keys() & b.keys()])
+    # The key intersection, the products and the sum all run in C; shared terms are few for most pairs.
+    common = a.keys() & b.keys()
+    return sum(map(mul, map(a.__getitem__, common), map(b.__getitem__, common)))
 
 
 def parse_time(value: str | None) -> float | None:
@@ -188,6 +215,10 @@ class DocTerms:
     year: int | None = None  # the latest year the text names: for an undated report, when it happened
     outlet: str | None = None
     all_terms: set[str] = field(default_factory=set)
+    # Hashed-table buckets (``bucket``) of every term above, and of ``all_terms`` in their order;
+    # None: looked up when needed.
+    ids: dict[str, int] | None = None
+    all_ids: list[int] | None = None
 
 
 def head_text(analysis: Analysis) -> str:
@@ -259,5 +290,8 @@ def doc_terms(analysis: Analysis) -> DocTerms:
     time = parse_time(art.published)
     if time is not None:
         years.append(datetime.fromtimestamp(time, timezone.utc).year)
+    all_terms = set(counts)
+    listed = [*all_terms, *ents.keys() - all_terms]
+    slots = buckets(listed)
     return DocTerms(art.id, body, head, ents, pers, nums, time, max(years) if years else None, art.outlet,
-                    set(counts))
+                    all_terms, dict(zip(listed, slots)), slots[:len(all_terms)])
