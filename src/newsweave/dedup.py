@@ -30,16 +30,68 @@ MAX_HASH = np.uint32((1 << 32) - 1)
 MIN_SHINGLES = 12  # texts shorter than this are duplicates only when exactly equal
 
 
-class Signature:
-    """A MinHash signature as datasketch's LSH index reads it (``hashvalues`` and a length)."""
+@dataclass
+class Shingled:
+    """An article's text as the duplicate finder reads it (``prepare``): the hash of its normalised
+    words, the MinHash signature of its shingle set, the set's size, and whether it has words.
+    Independent of the stream, so any process can make it ahead of ``DuplicateFinder.add``."""
 
-    __slots__ = ("hashvalues",)
+    key: str
+    values: np.ndarray
+    n_shingles: int
+    has_text: bool
 
-    def __init__(self, hashvalues: np.ndarray):
-        self.hashvalues = hashvalues
+    def __reduce__(self):  # the signature as raw bytes: quicker between processes than an array
+        return (_unpack_shingled, (self.key, self.values.tobytes(), self.n_shingles, self.has_text))
 
-    def __len__(self) -> int:
-        return len(self.hashvalues)
+
+def _unpack_shingled(key: str, values: bytes, n: int, has_text: bool) -> Shingled:
+    return Shingled(key, np.frombuffer(values, dtype=np.uint32), n, has_text)
+
+
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fixed random affine permutations (odd multipliers, offsets): the same signatures in every run."""
+    cached = _PERMS.get(num_perm)
+    if cached is None:
+        rng = np.random.RandomState(1)
+        a = rng.randint(0, 1 << 31, size=num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        b = rng.randint(0, 1 << 32, size=num_perm, dtype=np.uint64).astype(np.uint32)
+        cached = _PERMS[num_perm] = (a, b)
+    return cached
+
+
+_PERMS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def prepare(article: Article, num_perm: int = NUM_PERM) -> Shingled:
+    """The stream-independent part of ``DuplicateFinder.add`` for ``article`` (any process can run it)."""
+    words = tokens(article.clean_text or article.text)
+    values, n = _minhash(words, num_perm)
+    return Shingled(_exact_key(words), values, n, bool(words))
+
+
+def _minhash(words: list[str], num_perm: int) -> tuple[np.ndarray, int]:
+    """The MinHash signature of the text's word 5-gram set (universal hashing of shingle hashes)."""
+    n = len(words)
+    if not words:
+        return np.full(num_perm, MAX_HASH, dtype=np.uint32), 0
+    wh = np.fromiter(_word_hashes(words), dtype=np.uint64, count=n)
+    if n >= SHINGLE:  # a shingle's hash: a polynomial of its words' CRC32s, folded to 32 bits
+        h = wh[: n - SHINGLE + 1].copy()
+        for j in range(1, SHINGLE):
+            h = h * MIX + wh[j: n - SHINGLE + 1 + j]
+    else:
+        h = np.zeros(1, dtype=np.uint64)
+        for x in wh:
+            h = h * MIX + x
+    hv = ((h >> np.uint64(32)) ^ h).astype(np.uint32)
+    hv.sort()  # the distinct shingle hashes (as np.unique, which is slower on short arrays)
+    if len(hv) > 1:
+        hv = hv[np.concatenate(([True], hv[1:] != hv[:-1]))]
+    # Random affine bijections of the 32-bit shingle hashes (odd a, mod 2^32), as datasketch's
+    # affine32 scheme.
+    a, b = _permutations(num_perm)
+    return (hv[:, None] * a + b).min(axis=0), len(hv)
 
 
 @dataclass
@@ -65,9 +117,7 @@ class DuplicateFinder:
         self.max_items = max_items
         self.num_perm = num_perm
         self.lsh_threshold = lsh_threshold
-        rng = np.random.RandomState(1)  # fixed permutations: the same signatures in every run
-        self._a = rng.randint(0, 1 << 31, size=num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-        self._b = rng.randint(0, 1 << 32, size=num_perm, dtype=np.uint64).astype(np.uint32)
+        self._a, self._b = _permutations(num_perm)
         # Bands of rows: two signatures sharing every value of one band are candidates.
         params = MinHashLSH(threshold=lsh_threshold, num_perm=num_perm)
         self._bands, self._rows = params.b, params.r
@@ -76,66 +126,46 @@ class DuplicateFinder:
         self._exact: OrderedDict[str, str] = OrderedDict()  # normalised-text hash -> article id
         self._seq = 0
 
-    def add(self, article: Article) -> str | None:
-        """The id of the earlier article ``article`` duplicates, or None; then index ``article``."""
+    def add(self, article: Article, prepared: Shingled | None = None) -> str | None:
+        """The id of the earlier article ``article`` duplicates, or None; then index ``article``.
+
+        prepared: ``self.prepare(article)``, when made ahead (in another process).
+        """
         if article.id in self._entries:  # the same article again: it copies nobody new
             original = self._entries[article.id].original
             return None if original == article.id else original
-        words = tokens(article.clean_text or article.text)
-        key = _exact_key(words)
-        original = self._exact.get(key) if words else None
-        minhash, n = self._minhash(words)
-        if original is None and n >= MIN_SHINGLES:
-            original = self._similar(minhash, n)
+        sh = prepared if prepared is not None else self.prepare(article)
+        original = self._exact.get(sh.key) if sh.has_text else None
+        if original is None and sh.n_shingles >= MIN_SHINGLES:
+            original = self._similar(sh.values, sh.n_shingles)
         if original is not None:
             original = self._entries[original].original if original in self._entries else original
-        self._index(article.id, key, minhash, n, original or article.id, bool(words))
+        self._index(article.id, sh, original or article.id)
         return original
 
-    def seed(self, article: Article) -> None:
+    def prepare(self, article: Article) -> Shingled:
+        """What ``add`` reads of ``article``, independent of the stream (see ``prepare``)."""
+        return prepare(article, self.num_perm)
+
+    def seed(self, article: Article, prepared: Shingled | None = None) -> None:
         """Index a stored article without checking it (re-loading earlier articles)."""
         if article.id in self._entries:
             return
-        words = tokens(article.clean_text or article.text)
-        minhash, n = self._minhash(words)
-        self._index(article.id, _exact_key(words), minhash, n, article.id, bool(words))
+        self._index(article.id, prepared if prepared is not None else self.prepare(article), article.id)
 
     def __len__(self) -> int:
         return len(self._entries)
 
     # -- internals -----------------------------------------------------------------------------
-    def _minhash(self, words: list[str]) -> tuple[Signature, int]:
-        """The MinHash signature of the text's word 5-gram set (universal hashing of shingle hashes)."""
-        n = len(words)
-        if not words:
-            return Signature(np.full(self.num_perm, MAX_HASH, dtype=np.uint32)), 0
-        wh = np.fromiter(_word_hashes(words), dtype=np.uint64, count=n)
-        if n >= SHINGLE:  # a shingle's hash: a polynomial of its words' CRC32s, folded to 32 bits
-            h = wh[: n - SHINGLE + 1].copy()
-            for j in range(1, SHINGLE):
-                h = h * MIX + wh[j: n - SHINGLE + 1 + j]
-        else:
-            h = np.zeros(1, dtype=np.uint64)
-            for x in wh:
-                h = h * MIX + x
-        hv = ((h >> np.uint64(32)) ^ h).astype(np.uint32)
-        hv.sort()  # the distinct shingle hashes (as np.unique, which is slower on short arrays)
-        if len(hv) > 1:
-            hv = hv[np.concatenate(([True], hv[1:] != hv[:-1]))]
-        # Random affine bijections of the 32-bit shingle hashes (odd a, mod 2^32), as datasketch's
-        # affine32 scheme.
-        values = (hv[:, None] * self._a + self._b).min(axis=0)
-        return Signature(values), len(hv)
-
     def _band_keys(self, values: np.ndarray) -> list[bytes]:
         r = self._rows
         raw = values.tobytes()
         return [raw[4 * r * i: 4 * r * (i + 1)] for i in range(self._bands)]
 
-    def _similar(self, minhash: Signature, n: int) -> str | None:
+    def _similar(self, values: np.ndarray, n: int) -> str | None:
         best, best_score = None, 0.0
         hits: dict[str, None] = {}
-        for table, key in zip(self._tables, self._band_keys(minhash.hashvalues)):
+        for table, key in zip(self._tables, self._band_keys(values)):
             bucket = table.get(key)
             if bucket:
                 hits.update(bucket)
@@ -144,7 +174,7 @@ class DuplicateFinder:
             entry = self._entries[cand]
             if entry.n_shingles < MIN_SHINGLES:
                 continue
-            j = float(np.mean(entry.signature == minhash.hashvalues))
+            j = float(np.mean(entry.signature == values))
             # Containment of the shorter set in the longer one, from J and the two set sizes.
             small, large = min(n, entry.n_shingles), max(n, entry.n_shingles)
             contained = j * (small + large) / ((1 + j) * small)
@@ -153,14 +183,17 @@ class DuplicateFinder:
                 best, best_score = cand, score
         return best
 
-    def _index(self, article_id: str, key: str, minhash: Signature, n: int, original: str, has_text: bool) -> None:
+    def _index(self, article_id: str, sh: Shingled, original: str) -> None:
+        if len(sh.values) != self.num_perm:
+            raise ValueError(f"a signature of {len(sh.values)} values for a {self.num_perm}-permutation index")
         self._seq += 1
-        self._entries[article_id] = _Entry(minhash.hashvalues.copy(), n, original, self._seq)
+        n = sh.n_shingles
+        self._entries[article_id] = _Entry(sh.values.copy(), n, original, self._seq)
         if n:
-            for table, bkey in zip(self._tables, self._band_keys(minhash.hashvalues)):
+            for table, bkey in zip(self._tables, self._band_keys(sh.values)):
                 table.setdefault(bkey, {})[article_id] = None
-        if has_text:
-            self._exact.setdefault(key, original)
+        if sh.has_text:
+            self._exact.setdefault(sh.key, original)
         while len(self._entries) > self.max_items:
             old, entry = self._entries.popitem(last=False)
             if entry.n_shingles:
@@ -176,15 +209,6 @@ class DuplicateFinder:
 
 MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier (wraps mod 2^64)
 _WORDS: dict[str, int] = {}
-
-
-def _word_hash(word: str) -> int:
-    h = _WORDS.get(word)
-    if h is None:
-        if len(_WORDS) >= 200_000:
-            _WORDS.clear()
-        h = _WORDS[word] = zlib.crc32(word.encode("utf-8"))
-    return h
 
 
 def _word_hashes(words: list[str]):

@@ -20,7 +20,7 @@ from typing import Any
 from ..model import Analysis
 from .merge import (BODY_COS, DAY, RANK_OFF, FEATURES, JOIN_EXTRA, DocVec, MergeModel, Story, features, load_model,
                     vectorise, with_members, _tree_value)
-from .text import DocFreq, dense_text, doc_terms, embed, load_background
+from .text import DocFreq, DocTerms, dense_text, doc_terms, embed, load_background
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +73,21 @@ class StoryClusterer:
         return self.model_.threshold if self.threshold is None else self.threshold
 
     # -- public API ----------------------------------------------------------------------------
-    def assign(self, analysis: Analysis, duplicate_of: str | None = None) -> str:
+    @staticmethod
+    def prepare(analysis: Analysis) -> Prepared:
+        """What ``assign`` reads of ``analysis``, independent of the stream: any process can make it
+        ahead (the article's counted terms and its dense embedding)."""
+        return Prepared(doc_terms(analysis), embed(dense_text(analysis)))
+
+    def assign(self, analysis: Analysis | None, duplicate_of: str | None = None,
+               prepared: Prepared | None = None) -> str:
         """The story id ``analysis`` joins (an existing one, or a new one it opens).
 
         ``duplicate_of``: the article it copies (from DuplicateFinder); a copy joins that article's
-        story while the story is active.
+        story while the story is active. ``prepared``: ``prepare(analysis)`` when made ahead (then
+        ``analysis`` is not read and may be None).
         """
-        doc = self._vectorise(analysis)
+        doc = self._vectorise(analysis, prepared)
         self._retire(doc.time)
         story = self.stories_.get(self.members_.get(duplicate_of, "")) if duplicate_of else None
         if story is None:
@@ -224,12 +232,16 @@ class StoryClusterer:
                 "articles_seen": self.n_seen_}
 
     # -- internals -----------------------------------------------------------------------------
-    def _vectorise(self, analysis: Analysis) -> DocVec:
-        terms = doc_terms(analysis)
+    def _vectorise(self, analysis: Analysis | None, prepared: Prepared | None = None) -> DocVec:
+        if prepared is None:
+            if analysis is None:
+                raise ValueError("assign needs an analysis or its prepared form")
+            prepared = self.prepare(analysis)
+        terms = prepared.terms
         self.df_.add(terms.all_terms, terms.all_ids)
         self.n_seen_ += 1
         doc = vectorise(terms, self.df_)
-        doc.dense = embed(dense_text(analysis))
+        doc.dense = prepared.dense
         return doc
 
     def _new_story(self, story_id: str) -> Story:
@@ -307,6 +319,24 @@ class StoryClusterer:
                 posting.pop(story_id, None)
                 if not posting:
                     del self.postings_[t]
+
+
+@dataclass
+class Prepared:
+    """An article as ``StoryClusterer.assign`` reads it before the stream's state comes in: its
+    counted terms and the unit dense embedding of its title and lead (float32, or None)."""
+
+    terms: DocTerms
+    dense: Any = None
+
+    def __reduce__(self):  # the embedding as raw bytes: quicker between processes than an array
+        return (_unpack_prepared, (self.terms, None if self.dense is None else self.dense.tobytes()))
+
+
+def _unpack_prepared(terms: DocTerms, dense: bytes | None) -> Prepared:
+    import numpy as np
+
+    return Prepared(terms, None if dense is None else np.frombuffer(dense, dtype=np.float32))
 
 
 def _orders(analyses: Sequence[Analysis], shuffles: int, seed: int) -> list[list[int]]:

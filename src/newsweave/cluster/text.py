@@ -220,6 +220,37 @@ class DocTerms:
     ids: dict[str, int] | None = None
     all_ids: list[int] | None = None
 
+    def __reduce__(self):
+        # Compact between processes (a prepared article goes from a worker to the clusterer): the
+        # distinct terms once, as one string, and each counter as positions and counts, so that
+        # unpickling makes each term's string once (a pickled dict of strings costs several times more).
+        words = [*self.all_terms, *((self.ents.keys() | self.pers.keys()) - self.all_terms)]
+        joined = " ".join(words)
+        index = {w: i for i, w in enumerate(words)}
+        if joined.count(" ") != len(words) - 1 or "" in index or not all(
+                c.keys() <= index.keys() for c in (self.body, self.head, self.nums)):  # not from doc_terms
+            return (DocTerms, (self.id, self.body, self.head, self.ents, self.pers, self.nums, self.time,
+                               self.year, self.outlet, self.all_terms, self.ids, self.all_ids))
+        try:
+            ids = list(map(self.ids.__getitem__, words)) if self.ids is not None else None
+        except KeyError:
+            ids = None
+        fields = [(list(map(index.__getitem__, c)), list(c.values()))
+                  for c in (self.body, self.head, self.ents, self.pers, self.nums)]
+        return (_unpack_terms, (self.id, joined, len(self.all_terms), fields, self.time, self.year,
+                                self.outlet, ids))
+
+
+def _unpack_terms(id: str, joined: str, n_all: int, fields: list[tuple[list[int], list[int]]],
+                  time: float | None, year: int | None, outlet: str | None, ids: list[int] | None) -> DocTerms:
+    words = joined.split(" ") if joined else []
+    at = words.__getitem__
+    # Each counter keeps its order: what follows iterates them.
+    counters = [Counter(dict(zip(map(at, pos), counts))) for pos, counts in fields]
+    return DocTerms(id, *counters, time, year, outlet, set(words[:n_all]),
+                    dict(zip(words, ids)) if ids is not None else None,
+                    ids[:n_all] if ids is not None else None)
+
 
 def head_text(analysis: Analysis) -> str:
     """The title when there is one, else the first sentence that has a few real words."""
