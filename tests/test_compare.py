@@ -170,6 +170,40 @@ def test_a_negation_conflicts_only_between_claims_that_otherwise_agree():
     assert [k for k, *_ in V.conflicts(calm, hit, similarity=0.8)] == ["negation"]
 
 
+# Real headlines from Emergent (Ferreira & Vlachos, NAACL 2016): one rumour, reported by one
+# outlet and called a hoax by another (benchmarks/conflict_bench.py scores all 300 rumours).
+RUMOUR = "NASA Confirms Earth Will Experience 6 Days of Total Darkness in December 2014"
+DEBUNK = "Nasa's six days of total darkness in December 2014 is a hoax"
+
+
+def test_a_report_calling_the_story_a_hoax_conflicts_with_the_story():
+    facts = compare_story(_analyse(Article(id="rumour", text=RUMOUR), Article(id="debunk", text=DEBUNK)),
+                          story_id="E1")
+    conflicting = [f for f in facts if f.status == "conflicting"]
+    assert len(conflicting) == 1 and _articles(conflicting[0]) == {"rumour", "debunk"}
+    sides = {v["value"]: v["articles"] for v in conflicting[0].values if v["kind"] == "negation"}
+    assert sides == {"(affirmed)": ["rumour"], "hoax": ["debunk"]}
+    # the same two reports agreeing: one fact, corroborated
+    agree = compare_story(_analyse(Article(id="rumour", text=RUMOUR),
+                                   Article(id="again", text="Nasa says six days of total darkness will come in December 2014")),
+                          story_id="E2")
+    assert [f.status for f in agree if len(_articles(f)) == 2] == ["corroborated"]
+
+
+def test_negation_words_that_negate_nothing_and_clauses_that_leave_theirs_behind():
+    assert V.negations("not only the capital but the whole coast".split()) == []
+    assert V.negations("he was billed a no show fee".split()) == []
+    assert V.negations("he was not only late".split()) == []
+    assert V.negations("the report is false".split()) == ["false"]
+    # A clause split off a sentence that holds the negation elsewhere does not affirm against it:
+    # "Nun who gave birth … | had no idea she was pregnant" (real Emergent headlines).
+    whole = V.extract("Nun who gave birth had no idea she was pregnant", [])
+    clause = V.extract("Nun who GAVE BIRTH to baby boy after suffering agonising stomach pains", [])
+    assert [k for k, *_ in V.conflicts(whole, clause, similarity=0.8)] == ["negation"]
+    clause.sentence_negated = True
+    assert V.conflicts(whole, clause, similarity=0.8) == []
+
+
 def test_values_see_what_similarity_cannot():
     raised = V.extract("The central bank raised interest rates by 0.5% on Thursday.", [])
     cut = V.extract("The central bank cut interest rates by 0.5% on Thursday.", [])

@@ -43,6 +43,13 @@ DATE_WORD = re.compile(
 )
 NEGATION = frozenset({"not", "no", "never", "neither", "nor", "none", "nobody", "nothing",
                       "cannot", "without", "denied", "denies", "deny", "refused", "refuses"})
+# Words that call what they describe untrue: "the video of a bird pooping on Putin is a hoax"
+# denies "a bird pooped on Putin" as surely as "no, a bird didn't poop on Putin" does.
+DENIAL = frozenset({"hoax", "hoaxes", "hoaxer", "fake", "faked", "false", "falsely", "untrue", "debunk",
+                    "debunked", "debunks", "myth", "bogus", "rubbish", "fabricated", "baseless", "unfounded"})
+# A negation word followed by these negates nothing: "not only … but", "no doubt", "no-show fee".
+NOT_NEGATING = {"not": {"only", "just"}, "no": {"doubt", "joke", "show", "wonder", "matter"},
+                "nothing": {"but"}}
 # Pairs of opposite stems: aligned claims that use one each disagree on what happened.
 OPPOSITES = [
     ("rais", "cut"), ("rais", "lower"), ("increas", "decreas"), ("increas", "cut"), ("rise", "fall"),
@@ -72,6 +79,9 @@ class Values:
     dates: dict[str, set[str]] = field(default_factory=dict)  # granularity -> values
     date_text: dict[str, list[str]] = field(default_factory=dict)
     negated: list[str] = field(default_factory=list)
+    # whether the claim's whole sentence negates something (a clause split off a sentence can
+    # leave its negation behind: "Nun who gave birth … | had no idea she was pregnant")
+    sentence_negated: bool = False
     stems: set[str] = field(default_factory=set)
     words: set[str] = field(default_factory=set)
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> {key: text}
@@ -169,7 +179,8 @@ def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates
     v.numbers, v.number_text = numbers(text)
     v.dates, v.date_text = dates(text, resolved_dates)
     toks = words(text)
-    v.negated = [t for t in toks if t in NEGATION or t.endswith("n't")]
+    v.negated = negations(toks)
+    v.sentence_negated = bool(v.negated)
     v.stems = {stem(t) for t in toks}
     v.words = set(toks)
     verbs = reporting_verbs(text)
@@ -182,6 +193,13 @@ def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates
         if kind == "person" and is_speaker(text, s, e, verbs):
             v.speakers[name_key(mtext)] = mtext
     return v
+
+
+def negations(toks: list[str]) -> list[str]:
+    """The words of ``toks`` (from ``words``) that negate or deny what the claim states."""
+    return [t for i, t in enumerate(toks)
+            if (t in NEGATION or t in DENIAL or t.endswith("n't"))
+            and (i + 1 == len(toks) or toks[i + 1] not in NOT_NEGATING.get(t, ()))]
 
 
 NEGATION_SIMILARITY = 0.5
@@ -210,7 +228,9 @@ def conflicts(a: Values, b: Values, similarity: float) -> list[tuple[str, str, s
     # A negation or an opposite word disagrees only between claims that otherwise say nearly the
     # same thing ("has not been hit by a quake in 25 years" vs "one of the worst-hit villages in
     # the quake" are loosely aligned, not contradictory).
-    if bool(a.negated) != bool(b.negated) and similarity >= NEGATION_SIMILARITY:
+    # The affirming side must affirm in its whole sentence, not only in a clause split off it.
+    affirmed = b if a.negated else a
+    if bool(a.negated) != bool(b.negated) and similarity >= NEGATION_SIMILARITY and not affirmed.sentence_negated:
         out.append(("negation", " ".join(a.negated) or "(affirmed)", " ".join(b.negated) or "(affirmed)"))
     for s in a.stems if similarity >= NEGATION_SIMILARITY else ():
         for o in OPPOSITE.get(s, ()):
