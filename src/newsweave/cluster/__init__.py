@@ -3,19 +3,28 @@
 ``StoryClusterer`` is the online clusterer the pipeline calls (``assign`` one analysed article at a
 time); ``cluster_articles`` runs clean → analyse → dedup → cluster over a list of articles, in
 publication order, for the ``newsweave cluster`` command and the evaluation.
+
+Dedup and clustering split into a stream-independent part (``prepare``: an article's counted
+terms, dense embedding and MinHash signature) and the stateful part (``DuplicateFinder.add`` and
+``StoryClusterer.assign`` given what ``prepare`` made). With ``n_process > 1``,
+``cluster_analyses`` prepares articles in worker processes ahead of the stateful part.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..model import Analysis, Article
 from .merge import FEATURES, MergeModel, load_model
-from .stream import StoryClusterer, story_id_for
+from .stream import Prepared, StoryClusterer, story_id_for
 from .text import parse_time
 
-__all__ = ["FEATURES", "MergeModel", "StoryClusterer", "cluster_analyses", "cluster_articles",
-           "load_model", "publication_order", "story_id_for"]
+__all__ = ["FEATURES", "MergeModel", "Prepared", "StoryClusterer", "cluster_analyses", "cluster_articles",
+           "load_model", "prepare", "publication_order", "story_id_for"]
+
+PREPARE_CHUNK = 64  # articles per task handed to a preparing worker
+PARALLEL_FROM = 4 * PREPARE_CHUNK  # fewer articles than this are prepared in the calling process
 
 
 def publication_order(articles: Sequence[Article]) -> list[int]:
@@ -29,21 +38,85 @@ def publication_order(articles: Sequence[Article]) -> list[int]:
     return [i for _, i in sorted(keyed)]
 
 
+def prepare(analysis: Analysis, num_perm: int | None = None) -> tuple[Any, Prepared]:
+    """The stream-independent part of dedup and clustering for one analysed article: what
+    ``DuplicateFinder.add`` and ``StoryClusterer.assign`` accept as ``prepared``. Any process can
+    make it (it pickles compactly)."""
+    from ..dedup import NUM_PERM
+    from ..dedup import prepare as shingle
+
+    return shingle(analysis.article, num_perm or NUM_PERM), StoryClusterer.prepare(analysis)
+
+
+_SHARED: tuple[Sequence[Analysis], int | None] = ((), None)  # what forked preparing workers read
+
+
+def _prepare_shared(idx: list[int]) -> list[tuple[Any, Prepared]]:
+    analyses, num_perm = _SHARED
+    return [prepare(analyses[i], num_perm) for i in idx]
+
+
+def _prepare_sent(args: tuple[list[Analysis], int | None]) -> list[tuple[Any, Prepared]]:
+    analyses, num_perm = args
+    return [prepare(an, num_perm) for an in analyses]
+
+
+def _prepared_ahead(analyses: Sequence[Analysis], order: list[int], workers: int,
+                    num_perm: int | None) -> Iterator[tuple[Any, Prepared]]:
+    """``prepare`` of each analysis in ``order``, made by ``workers`` processes ahead of the caller.
+
+    Forked workers read the analyses from memory they share with the caller; where fork is not
+    available the analyses travel to them pickled.
+    """
+    global _SHARED
+    chunks = [order[k:k + PREPARE_CHUNK] for k in range(0, len(order), PREPARE_CHUNK)]
+    if "fork" in multiprocessing.get_all_start_methods():
+        _SHARED = (analyses, num_perm)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for batch in pool.imap(_prepare_shared, chunks):
+                    yield from batch
+        finally:
+            _SHARED = ((), None)
+    else:
+        with multiprocessing.get_context().Pool(workers) as pool:
+            for batch in pool.imap(_prepare_sent, [([analyses[i] for i in c], num_perm) for c in chunks]):
+                yield from batch
+
+
 def cluster_analyses(analyses: Sequence[Analysis], clusterer: StoryClusterer | None = None,
-                     dedup: Any = None, progress: Callable[[int], Any] | None = None) -> list[dict[str, Any]]:
-    """Dedup and cluster analysed articles in publication order; one result per input, in input order."""
+                     dedup: Any = None, progress: Callable[[int], Any] | None = None,
+                     n_process: int = 1) -> list[dict[str, Any]]:
+    """Dedup and cluster analysed articles in publication order; one result per input, in input order.
+
+    n_process > 1: ``n_process - 1`` worker processes ``prepare`` the articles ahead while this
+    one runs the stateful dedup and clustering (the same results as one process).
+    """
     from ..dedup import DuplicateFinder
 
     clusterer = clusterer if clusterer is not None else StoryClusterer()
     dedup = dedup if dedup is not None else DuplicateFinder()
     results: list[dict[str, Any] | None] = [None] * len(analyses)
-    for i in publication_order([an.article for an in analyses]):
-        an = analyses[i]
-        dup = dedup.add(an.article)
-        story = clusterer.assign(an, duplicate_of=dup)
-        results[i] = {"id": an.article.id, "story": story, "duplicate_of": dup}
-        if progress is not None:
-            progress(1)
+    order = publication_order([an.article for an in analyses])
+    ahead = None
+    if n_process > 1 and len(order) >= PARALLEL_FROM and isinstance(dedup, DuplicateFinder):
+        ahead = _prepared_ahead(analyses, order, n_process - 1, dedup.num_perm)
+    try:
+        for i in order:
+            an = analyses[i]
+            if ahead is not None:
+                shingled, prepared = next(ahead)
+                dup = dedup.add(an.article, prepared=shingled)
+                story = clusterer.assign(an, duplicate_of=dup, prepared=prepared)
+            else:
+                dup = dedup.add(an.article)
+                story = clusterer.assign(an, duplicate_of=dup)
+            results[i] = {"id": an.article.id, "story": story, "duplicate_of": dup}
+            if progress is not None:
+                progress(1)
+    finally:
+        if ahead is not None:
+            ahead.close()  # stops the workers
     return results  # type: ignore[return-value]
 
 
@@ -56,4 +129,4 @@ def cluster_articles(articles: Sequence[Article], clusterer: StoryClusterer | No
 
     cleaned = [clean(a) for a in articles]
     analyses = list(analyse(cleaned, n_process=n_process))
-    return cluster_analyses(analyses, clusterer, dedup, progress)
+    return cluster_analyses(analyses, clusterer, dedup, progress, n_process=n_process)

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import resources
-from operator import mul
 from typing import Any
 
 import numpy as np
@@ -102,9 +101,30 @@ def _term(token: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Stemmed content terms (function words dropped)."""
+    toks = tokens(text)
     cache = _TERMS
-    out = [cache[k] if k in cache else _term(k) for k in tokens(text)]
-    return [t for t in out if t]
+    missing = set(toks).difference(cache)
+    if missing:
+        if len(cache) + len(missing) > TERM_CACHE:
+            cache.clear()
+            missing = set(toks)
+        for k in missing:
+            _term(k)
+    return list(filter(None, map(cache.__getitem__, toks)))
+
+
+_MENTIONS: dict[str, list[str]] = {}  # a mention's text -> its terms (names recur from article to article)
+
+
+def mention_terms(text: str) -> list[str]:
+    """The terms of a named mention (its canonical form or text)."""
+    words = _MENTIONS.get(text)
+    if words is None:
+        words = [t for t in map(_term, TOKEN.findall(text.lower())) if t]
+        if len(_MENTIONS) >= TERM_CACHE:
+            _MENTIONS.clear()
+        _MENTIONS[text] = words
+    return words
 
 
 _BUCKETS: dict[str, int] = {}
@@ -183,9 +203,8 @@ def weigh(counts: Counter[str], df: DocFreq, idfs: dict[str, float] | None = Non
 
 
 def dot(a: dict[str, float], b: dict[str, float]) -> float:
-    # The key intersection, the products and the sum all run in C; shared terms are few for most pairs.
-    common = a.keys() & b.keys()
-    return sum(map(mul, map(a.__getitem__, common), map(b.__getitem__, common)))
+    # The key intersection runs in C; shared terms are few for most pairs.
+    return sum([a[t] * b[t] for t in a.keys() & b.keys()])
 
 
 def parse_time(value: str | None) -> float | None:
@@ -246,7 +265,11 @@ def _unpack_terms(id: str, joined: str, n_all: int, fields: list[tuple[list[int]
     words = joined.split(" ") if joined else []
     at = words.__getitem__
     # Each counter keeps its order: what follows iterates them.
-    counters = [Counter(dict(zip(map(at, pos), counts))) for pos, counts in fields]
+    counters = []
+    for pos, counts in fields:
+        c = Counter.__new__(Counter)  # an empty Counter, filled in C (Counter.update runs in Python)
+        dict.update(c, zip(map(at, pos), counts))
+        counters.append(c)
     return DocTerms(id, *counters, time, year, outlet, set(words[:n_all]),
                     dict(zip(words, ids)) if ids is not None else None,
                     ids[:n_all] if ids is not None else None)
@@ -313,7 +336,7 @@ def doc_terms(analysis: Analysis) -> DocTerms:
     pers: Counter[str] = Counter()
     for m in analysis.mentions:
         if m.type in NAMED_TYPES:
-            words = [t for t in map(_term, TOKEN.findall((m.canonical or m.text).lower())) if t]
+            words = mention_terms(m.canonical or m.text)
             ents.update(words)
             if m.type == "person":
                 pers.update(words)
