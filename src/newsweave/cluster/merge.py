@@ -60,20 +60,24 @@ class DocVec:
     dense: Any = None  # unit static sentence embedding of the title and lead (numpy float32), or None
     pers_rel: dict[str, float] = field(default_factory=dict)  # person-name terms' mentions / the most mentioned's
     log_len: float = 0.0  # log(1 + the article's word count, title included): a headline or a full report
+    heavy: list[str] | None = None  # the heaviest MEMBER_TERMS body terms, heaviest first (ties in order)
     _own: tuple | None = None
 
-    def salient_weights(self) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
-        """(salient body and entity terms with their weights, salient entity terms with theirs)."""
+    def salient_weights(self) -> tuple[list[tuple[str, float]], list[tuple[str, float]], float, float]:
+        """(salient body and entity terms with their weights, salient entity terms with theirs, and
+        the two weight totals)."""
         if self._own is None:
             body, ents = self.vecs["body"], self.vecs["ents"]
             own_ents = [(t, ents[t]) for t in self.top["ents"]]
-            self._own = ([(t, body[t]) for t in self.top["body"]] + own_ents, own_ents)
+            own = [(t, body[t]) for t in self.top["body"]] + own_ents
+            self._own = (own, own_ents, sum([w for _, w in own]), sum([w for _, w in own_ents]))
         return self._own
 
 
 def vectorise(doc: DocTerms, df: DocFreq) -> DocVec:
     """Weigh an article's counted terms with the current document frequencies."""
-    vecs = {name: weigh(getattr(doc, name), df, ids=doc.ids) for name in SUBVECTORS}
+    idf = doc.idfs(df)
+    vecs = {name: weigh(getattr(doc, name), df, idf) for name in SUBVECTORS}
     body = sorted(vecs["body"].items(), key=lambda kv: -kv[1])
     if len(body) > BODY_TERMS:  # the heaviest terms carry the match and keep it fast
         body = body[:BODY_TERMS]
@@ -83,7 +87,8 @@ def vectorise(doc: DocTerms, df: DocFreq) -> DocVec:
     most = max(doc.pers.values(), default=0)
     pers_rel = {t: n / most for t, n in doc.pers.items()} if most else {}
     return DocVec(doc.id, vecs, doc.time, doc.year, doc.outlet, top, frozenset(doc.all_terms.union(doc.ents)),
-                  pers_rel=pers_rel, log_len=math.log1p(sum(doc.body.values()) + sum(doc.nums.values())))
+                  pers_rel=pers_rel, log_len=math.log1p(sum(doc.body.values()) + sum(doc.nums.values())),
+                  heavy=[t for t, _ in body[:MEMBER_TERMS]])
 
 
 @dataclass
@@ -103,6 +108,7 @@ class Story:
     members: list[dict[str, float]] = field(default_factory=list)  # first and latest members' body vectors
     tdf: Counter = field(default_factory=Counter)  # members having each term among their salient ones
     _cons: list[tuple[str, float, bool]] | None = None  # cached consensus terms
+    _cons_w: tuple | None = None  # cached consensus (term, weight) pairs and totals, all and entities
     dense_sum: Any = None  # sum of the members' dense vectors (numpy float32)
     dense_norm: float = 0.0
     pers_share: dict[str, float] = field(default_factory=dict)  # summed members' pers_rel
@@ -113,10 +119,13 @@ class Story:
             self.members.append(body)
         else:  # the first members stay; the latest ones rotate
             self.members[MEMBER_FIRST + self.size % MEMBER_LAST] = body
-        own = set(sorted(body, key=body.__getitem__, reverse=True)[:MEMBER_TERMS]) if len(body) > MEMBER_TERMS else set(body)
+        if len(body) <= MEMBER_TERMS:
+            own = set(body)
+        else:  # (a stable sort either way: the same terms in the same order)
+            own = set(doc.heavy if doc.heavy is not None else sorted(body, key=body.__getitem__, reverse=True)[:MEMBER_TERMS])
         own.update(doc.vecs["ents"])
         self.tdf.update(own)
-        self._cons = None
+        self._cons = self._cons_w = None
         if doc.pers_rel:
             share = self.pers_share
             for t, v in doc.pers_rel.items():
@@ -175,6 +184,15 @@ class Story:
             self._cons = heapq.nlargest(CONSENSUS, out, key=lambda x: x[1])
         return self._cons
 
+    def consensus_weights(self) -> tuple[list[tuple[str, float]], float, list[tuple[str, float]], float]:
+        """The consensus terms with their weights and the weights' total; the same for its entities."""
+        if self._cons_w is None:
+            cons = self.consensus()
+            every = [(t, w) for t, w, _ in cons]
+            ents = [(t, w) for t, w, is_ent in cons if is_ent]
+            self._cons_w = (every, sum([w for _, w in every]), ents, sum([w for _, w in ents]))
+        return self._cons_w
+
     def main_persons(self) -> tuple[float, list[str]]:
         """The heaviest person share and the person terms of at least ``MAIN_PERSON`` times it (cached)."""
         cached = self._top.get("main_pers")
@@ -229,6 +247,11 @@ def coverage(terms: list[str], other: dict[str, float]) -> float:
     return len([t for t in terms if t in other]) / len(terms) if terms else 0.0
 
 
+def _missing_of(weighted: list[tuple[str, float]], total: float, present) -> float:
+    """``_missing`` given the weights' total."""
+    return sum([w for t, w in weighted if t not in present]) / total if total > 0 else 0.0
+
+
 def _missing(weighted: list[tuple[str, float]], present) -> float:
     """Weighted share of terms that ``present`` lacks (0 when there are none)."""
     total = sum([w for _, w in weighted])
@@ -240,14 +263,13 @@ def member_features(doc: DocVec, story: Story, body_cos: float, members: bool = 
     terms the article lacks, the article's salient terms the story lacks, and both-way missing
     entities."""
     mem_max, top3 = member_sims(doc, story, body_cos) if members else (0.0, 0.0)
-    cons = story.consensus()
-    cons_missing = _missing([(t, w) for t, w, _ in cons], doc.terms)
-    own, own_ents = doc.salient_weights()
+    cons, cons_total, cons_ents, cons_ents_total = story.consensus_weights()
+    cons_missing = _missing_of(cons, cons_total, doc.terms)
+    own, own_ents, total, ents_total = doc.salient_weights()
     sb, se = story.sums["body"], story.sums["ents"]
-    total = sum([w for _, w in own]) or 1.0
-    doc_missing = sum([w for t, w in own if t not in sb and t not in se]) / total
-    story_ent_missing = _missing([(t, w) for t, w, is_ent in cons if is_ent], doc.vecs["ents"])
-    doc_ent_missing = _missing(own_ents, se)
+    doc_missing = sum([w for t, w in own if t not in sb and t not in se]) / (total or 1.0)
+    story_ent_missing = _missing_of(cons_ents, cons_ents_total, doc.vecs["ents"])
+    doc_ent_missing = _missing_of(own_ents, ents_total, se)
     return mem_max, top3, cons_missing, doc_missing, story_ent_missing * doc_ent_missing
 
 

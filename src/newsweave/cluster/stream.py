@@ -238,7 +238,7 @@ class StoryClusterer:
                 raise ValueError("assign needs an analysis or its prepared form")
             prepared = self.prepare(analysis)
         terms = prepared.terms
-        self.df_.add(terms.all_terms, terms.all_ids)
+        self.df_.add(terms.all_terms, terms.all_ids())
         self.n_seen_ += 1
         doc = vectorise(terms, self.df_)
         doc.dense = prepared.dense
@@ -255,7 +255,12 @@ class StoryClusterer:
         score: dict[str, float] = {}
         for name, k in QUERY:
             vec = doc.vecs[name]
-            top = sorted(vec, key=vec.__getitem__, reverse=True)[:k] if len(vec) > k else vec
+            if len(vec) <= k:
+                top = vec
+            elif name == "body" and doc.heavy is not None and k <= len(doc.heavy):
+                top = doc.heavy[:k]  # (the same stable sort)
+            else:
+                top = sorted(vec, key=vec.__getitem__, reverse=True)[:k]
             for term in top:
                 posting = self.postings_.get(term)
                 if posting:

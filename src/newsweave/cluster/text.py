@@ -177,12 +177,12 @@ class DocFreq:
     def idf(self, term: str) -> float:
         return math.log((self.n_docs + 1) / (int(self.counts[bucket(term)]) + 1)) + 1.0
 
-    def idfs(self, terms: Iterable[str], ids: dict[str, int] | None = None) -> dict[str, float]:
-        """IDF of each term (``ids``: a term → bucket map holding them, when already known)."""
+    def idfs(self, terms: Iterable[str], ids: list[int] | None = None) -> dict[str, float]:
+        """IDF of each term (``ids``: their buckets, in the same order, when already known)."""
         terms = list(terms)
         if not terms:
             return {}
-        slots = list(map(ids.__getitem__, terms)) if ids is not None else buckets(terms)
+        slots = ids if ids is not None else buckets(terms)
         log_n, log = math.log(self.n_docs + 1) + 1.0, math.log
         return dict(zip(terms, [log_n - log(c + 1) for c in self.counts[slots].tolist()]))
 
@@ -193,10 +193,9 @@ def load_background() -> dict[str, Any]:
     return json.loads(gzip.decompress(raw))
 
 
-def weigh(counts: Counter[str], df: DocFreq, idfs: dict[str, float] | None = None,
-          ids: dict[str, int] | None = None) -> dict[str, float]:
-    """Sub-linear TF × IDF, L2-normalised (``ids``: the terms' buckets, when already known)."""
-    idf = idfs if idfs is not None else df.idfs(counts, ids)
+def weigh(counts: Counter[str], df: DocFreq, idfs: dict[str, float] | None = None) -> dict[str, float]:
+    """Sub-linear TF × IDF, L2-normalised (``idfs``: the terms' IDF, when already known)."""
+    idf = idfs if idfs is not None else df.idfs(counts)
     vec = {t: (1.0 + math.log(n)) * idf[t] if n > 1 else idf[t] for t, n in counts.items()}
     norm = math.hypot(*vec.values())
     return {t: w / norm for t, w in vec.items()} if norm > 0 else {}
@@ -234,26 +233,32 @@ class DocTerms:
     year: int | None = None  # the latest year the text names: for an undated report, when it happened
     outlet: str | None = None
     all_terms: set[str] = field(default_factory=set)
-    # Hashed-table buckets (``bucket``) of every term above, and of ``all_terms`` in their order;
-    # None: looked up when needed.
-    ids: dict[str, int] | None = None
-    all_ids: list[int] | None = None
+    # The distinct terms of all the counters, ``all_terms`` first, and their buckets in the hashed
+    # frequency table (``bucket``) in the same order; None: looked up when needed.
+    vocab: list[str] | None = None
+    vocab_ids: list[int] | None = None
+
+    def all_ids(self) -> list[int] | None:
+        """The buckets of ``all_terms`` (None when not known)."""
+        return self.vocab_ids[:len(self.all_terms)] if self.vocab_ids is not None else None
+
+    def idfs(self, df: DocFreq) -> dict[str, float] | None:
+        """IDF of every term of the article, in one look-up (None without ``vocab``)."""
+        return df.idfs(self.vocab, self.vocab_ids) if self.vocab is not None else None
 
     def __reduce__(self):
         # Compact between processes (a prepared article goes from a worker to the clusterer): the
         # distinct terms once, as one string, and each counter as positions and counts, so that
         # unpickling makes each term's string once (a pickled dict of strings costs several times more).
-        words = [*self.all_terms, *((self.ents.keys() | self.pers.keys()) - self.all_terms)]
+        words = self.vocab if self.vocab is not None else [
+            *self.all_terms, *((self.ents.keys() | self.pers.keys()) - self.all_terms)]
         joined = " ".join(words)
         index = {w: i for i, w in enumerate(words)}
         if joined.count(" ") != len(words) - 1 or "" in index or not all(
-                c.keys() <= index.keys() for c in (self.body, self.head, self.nums)):  # not from doc_terms
+                c.keys() <= index.keys() for c in (self.body, self.head, self.ents, self.pers, self.nums)):
             return (DocTerms, (self.id, self.body, self.head, self.ents, self.pers, self.nums, self.time,
-                               self.year, self.outlet, self.all_terms, self.ids, self.all_ids))
-        try:
-            ids = list(map(self.ids.__getitem__, words)) if self.ids is not None else None
-        except KeyError:
-            ids = None
+                               self.year, self.outlet, self.all_terms, self.vocab, self.vocab_ids))
+        ids = self.vocab_ids if self.vocab is not None else None
         fields = [(list(map(index.__getitem__, c)), list(c.values()))
                   for c in (self.body, self.head, self.ents, self.pers, self.nums)]
         return (_unpack_terms, (self.id, joined, len(self.all_terms), fields, self.time, self.year,
@@ -270,9 +275,7 @@ def _unpack_terms(id: str, joined: str, n_all: int, fields: list[tuple[list[int]
         c = Counter.__new__(Counter)  # an empty Counter, filled in C (Counter.update runs in Python)
         dict.update(c, zip(map(at, pos), counts))
         counters.append(c)
-    return DocTerms(id, *counters, time, year, outlet, set(words[:n_all]),
-                    dict(zip(words, ids)) if ids is not None else None,
-                    ids[:n_all] if ids is not None else None)
+    return DocTerms(id, *counters, time, year, outlet, set(words[:n_all]), words if ids is not None else None, ids)
 
 
 def head_text(analysis: Analysis) -> str:
@@ -345,7 +348,6 @@ def doc_terms(analysis: Analysis) -> DocTerms:
     if time is not None:
         years.append(datetime.fromtimestamp(time, timezone.utc).year)
     all_terms = set(counts)
-    listed = [*all_terms, *ents.keys() - all_terms]
-    slots = buckets(listed)
+    vocab = [*all_terms, *ents.keys() - all_terms]  # (person terms are entity terms too)
     return DocTerms(art.id, body, head, ents, pers, nums, time, max(years) if years else None, art.outlet,
-                    all_terms, dict(zip(listed, slots)), slots[:len(all_terms)])
+                    all_terms, vocab, buckets(vocab))
