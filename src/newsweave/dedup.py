@@ -174,7 +174,7 @@ class DuplicateFinder:
             entry = self._entries[cand]
             if entry.n_shingles < MIN_SHINGLES:
                 continue
-            j = float(np.mean(entry.signature == values))
+            j = np.count_nonzero(entry.signature == values) / len(values)  # (np.mean, quicker)
             # Containment of the shorter set in the longer one, from J and the two set sizes.
             small, large = min(n, entry.n_shingles), max(n, entry.n_shingles)
             contained = j * (small + large) / ((1 + j) * small)

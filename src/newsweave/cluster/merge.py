@@ -16,7 +16,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
-from operator import itemgetter, mul
+from itertools import repeat
+from operator import add, itemgetter, mul
 from typing import Any
 
 from .text import DocTerms, DocFreq, dot, weigh
@@ -78,10 +79,10 @@ def vectorise(doc: DocTerms, df: DocFreq) -> DocVec:
     """Weigh an article's counted terms with the current document frequencies."""
     idf = doc.idfs(df)
     vecs = {name: weigh(getattr(doc, name), df, idf) for name in SUBVECTORS}
-    body = sorted(vecs["body"].items(), key=lambda kv: -kv[1])
+    body = sorted(vecs["body"].items(), key=itemgetter(1), reverse=True)  # (stable: ties keep their order)
     if len(body) > BODY_TERMS:  # the heaviest terms carry the match and keep it fast
         body = body[:BODY_TERMS]
-        norm = math.sqrt(sum(w * w for _, w in body))
+        norm = math.sqrt(sum([w * w for _, w in body]))
         vecs["body"] = {t: w / norm for t, w in body}
     top = {"body": [t for t, _ in body[:SALIENT["body"]]], "ents": salient(vecs["ents"], "ents")}
     most = max(doc.pers.values(), default=0)
@@ -136,8 +137,8 @@ class Story:
             vec, acc = doc.vecs[name], self.sums[name]
             # ||c + v||² = ||c||² + 2 c·v + ||v||², so the norm needs no full pass.
             self.sqnorm[name] += 2 * dot(vec, acc) + sum([w * w for w in vec.values()])
-            for t, w in vec.items():
-                acc[t] = acc.get(t, 0.0) + w
+            # acc[t] = acc.get(t, 0.0) + w for each term, the loop in C
+            acc.update(zip(vec, map(add, map(acc.get, vec, repeat(0.0)), vec.values())))
             if len(acc) > CENTROID_TERMS * 1.5:
                 # (the same as heapq.nlargest, ties included, but the sort runs in C)
                 kept = dict(sorted(acc.items(), key=itemgetter(1), reverse=True)[:CENTROID_TERMS])
@@ -452,6 +453,8 @@ class _Forest:
                     stack.append((tree["left"][node], 2 * pos + 1, level + 1))
                     stack.append((tree["right"][node], 2 * pos + 2, level + 1))
         self.rows = np.arange(len(trees))
+        self._row_inner = self.rows * self.feature.shape[1]
+        self._feature_flat, self._threshold_flat = self.feature.ravel(), self.threshold.ravel()
 
     def value(self, z: list[float]) -> float:
         import numpy as np
@@ -459,7 +462,8 @@ class _Forest:
         x = np.asarray(z, dtype=float)
         pos = np.zeros(len(self.rows), dtype=np.intp)
         for _ in range(self.depth):
-            right = x[self.feature[self.rows, pos]] > self.threshold[self.rows, pos]
+            at = self._row_inner + pos  # flat positions: a 1-d take is quicker than 2-d fancy indexing
+            right = x[self._feature_flat[at]] > self._threshold_flat[at]
             pos = 2 * pos + 1 + right
         return float(self.leaf[self.rows, pos - ((1 << self.depth) - 1)].sum())
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+from itertools import repeat
+from operator import add
 import logging
 import random
 from collections import Counter, OrderedDict
@@ -263,10 +265,8 @@ class StoryClusterer:
                 top = sorted(vec, key=vec.__getitem__, reverse=True)[:k]
             for term in top:
                 posting = self.postings_.get(term)
-                if posting:
-                    w = vec[term]
-                    for sid in posting:
-                        score[sid] = score.get(sid, 0.0) + w
+                if posting:  # score[sid] = score.get(sid, 0.0) + w for each story, the loop in C
+                    score.update(zip(posting, map(add, map(score.get, posting, repeat(0.0)), repeat(vec[term]))))
         n, stories = self.max_candidates, self.stories_
         pool = score.items()
         if len(score) > n > 0:  # only stories scoring at least the n-th best score can make the cut

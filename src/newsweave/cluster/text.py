@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
+from operator import mul, sub, truediv
 from typing import Any
 
 import numpy as np
@@ -183,8 +185,8 @@ class DocFreq:
         if not terms:
             return {}
         slots = ids if ids is not None else buckets(terms)
-        log_n, log = math.log(self.n_docs + 1) + 1.0, math.log
-        return dict(zip(terms, [log_n - log(c + 1) for c in self.counts[slots].tolist()]))
+        log_n = math.log(self.n_docs + 1) + 1.0
+        return dict(zip(terms, map(sub, repeat(log_n), map(math.log, (self.counts[slots] + 1).tolist()))))
 
 
 def load_background() -> dict[str, Any]:
@@ -196,9 +198,17 @@ def load_background() -> dict[str, Any]:
 def weigh(counts: Counter[str], df: DocFreq, idfs: dict[str, float] | None = None) -> dict[str, float]:
     """Sub-linear TF × IDF, L2-normalised (``idfs``: the terms' IDF, when already known)."""
     idf = idfs if idfs is not None else df.idfs(counts)
-    vec = {t: (1.0 + math.log(n)) * idf[t] if n > 1 else idf[t] for t, n in counts.items()}
+    try:  # the loops in C: 1 + log(n) from a table (1.0 for n <= 1: the same products)
+        if counts and min(counts.values()) < 0:
+            raise IndexError
+        vec = dict(zip(counts, map(mul, map(_TF.__getitem__, counts.values()), map(idf.__getitem__, counts))))
+    except (IndexError, TypeError):  # a count beyond the table, or not a whole number
+        vec = {t: (1.0 + math.log(n)) * idf[t] if n > 1 else idf[t] for t, n in counts.items()}
     norm = math.hypot(*vec.values())
-    return {t: w / norm for t, w in vec.items()} if norm > 0 else {}
+    return dict(zip(vec, map(truediv, vec.values(), repeat(norm)))) if norm > 0 else {}
+
+
+_TF = [1.0, 1.0] + [1.0 + math.log(n) for n in range(2, 1024)]  # sub-linear term frequency by count
 
 
 def dot(a: dict[str, float], b: dict[str, float]) -> float:
