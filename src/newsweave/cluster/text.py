@@ -116,6 +116,7 @@ def terms(text: str) -> list[str]:
 
 
 _MENTIONS: dict[str, list[str]] = {}  # a mention's text -> its terms (names recur from article to article)
+MENTION_CACHE = 50_000
 
 
 def mention_terms(text: str) -> list[str]:
@@ -123,7 +124,7 @@ def mention_terms(text: str) -> list[str]:
     words = _MENTIONS.get(text)
     if words is None:
         words = [t for t in map(_term, TOKEN.findall(text.lower())) if t]
-        if len(_MENTIONS) >= TERM_CACHE:
+        if len(_MENTIONS) >= MENTION_CACHE:
             _MENTIONS.clear()
         _MENTIONS[text] = words
     return words
