@@ -7,6 +7,9 @@ candidate from the index is a duplicate when the estimated Jaccard similarity cl
 ``threshold``, or when one text is almost wholly contained in the other (an excerpt, a copy with
 a new first paragraph or a tail cut off). The index keeps the last ``max_items`` articles, so
 memory stays flat on a long stream.
+
+The signature and the text's hash depend on the article alone: ``prepare`` makes them (in any
+process, ahead of time) and ``DuplicateFinder.add`` takes them as ``prepared``.
 """
 from __future__ import annotations
 
