@@ -138,12 +138,13 @@ class DuplicateFinder:
             original = self._entries[article.id].original
             return None if original == article.id else original
         sh = prepared if prepared is not None else self.prepare(article)
+        keys = self._band_keys(sh.values) if sh.n_shingles else []
         original = self._exact.get(sh.key) if sh.has_text else None
         if original is None and sh.n_shingles >= MIN_SHINGLES:
-            original = self._similar(sh.values, sh.n_shingles)
+            original = self._similar(sh.values, sh.n_shingles, keys)
         if original is not None:
             original = self._entries[original].original if original in self._entries else original
-        self._index(article.id, sh, original or article.id)
+        self._index(article.id, sh, original or article.id, keys)
         return original
 
     def prepare(self, article: Article) -> Shingled:
@@ -165,10 +166,10 @@ class DuplicateFinder:
         raw = values.tobytes()
         return [raw[4 * r * i: 4 * r * (i + 1)] for i in range(self._bands)]
 
-    def _similar(self, values: np.ndarray, n: int) -> str | None:
+    def _similar(self, values: np.ndarray, n: int, keys: list[bytes] | None = None) -> str | None:
         best, best_score = None, 0.0
         hits: dict[str, None] = {}
-        for table, key in zip(self._tables, self._band_keys(values)):
+        for table, key in zip(self._tables, keys if keys is not None else self._band_keys(values)):
             bucket = table.get(key)
             if bucket:
                 hits.update(bucket)
@@ -186,14 +187,14 @@ class DuplicateFinder:
                 best, best_score = cand, score
         return best
 
-    def _index(self, article_id: str, sh: Shingled, original: str) -> None:
+    def _index(self, article_id: str, sh: Shingled, original: str, keys: list[bytes] | None = None) -> None:
         if len(sh.values) != self.num_perm:
             raise ValueError(f"a signature of {len(sh.values)} values for a {self.num_perm}-permutation index")
         self._seq += 1
         n = sh.n_shingles
         self._entries[article_id] = _Entry(sh.values.copy(), n, original, self._seq)
         if n:
-            for table, bkey in zip(self._tables, self._band_keys(sh.values)):
+            for table, bkey in zip(self._tables, keys if keys is not None else self._band_keys(sh.values)):
                 table.setdefault(bkey, {})[article_id] = None
         if sh.has_text:
             self._exact.setdefault(sh.key, original)

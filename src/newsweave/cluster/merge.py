@@ -87,7 +87,8 @@ def vectorise(doc: DocTerms, df: DocFreq) -> DocVec:
     top = {"body": [t for t, _ in body[:SALIENT["body"]]], "ents": salient(vecs["ents"], "ents")}
     most = max(doc.pers.values(), default=0)
     pers_rel = {t: n / most for t, n in doc.pers.items()} if most else {}
-    return DocVec(doc.id, vecs, doc.time, doc.year, doc.outlet, top, frozenset(doc.all_terms.union(doc.ents)),
+    every = doc.vocab if doc.vocab is not None else doc.all_terms.union(doc.ents)  # (the same terms)
+    return DocVec(doc.id, vecs, doc.time, doc.year, doc.outlet, top, frozenset(every),
                   pers_rel=pers_rel, log_len=math.log1p(sum(doc.body.values()) + sum(doc.nums.values())),
                   heavy=[t for t, _ in body[:MEMBER_TERMS]])
 
