@@ -410,6 +410,8 @@ def speed(args) -> None:
     """Throughput of the stage, in one process and/or with the stream-independent part (``prepare``)
     in a second process; each configuration runs in a fresh interpreter, so peak RSS is its own."""
     modes = [int(m) for m in str(args.processes).split(",")]
+    if not modes or any(m not in (1, 2) for m in modes):
+        sys.exit("--processes: 1, 2 or 1,2")
     if len(modes) > 1:
         import subprocess
 
