@@ -345,8 +345,6 @@ class Prepared:
 
 
 def _unpack_prepared(terms: DocTerms, dense: bytes | None) -> Prepared:
-    import numpy as np
-
     return Prepared(terms, None if dense is None else np.frombuffer(dense, dtype=np.float32))
 
 

@@ -265,8 +265,10 @@ class DocTerms:
             *self.all_terms, *((self.ents.keys() | self.pers.keys()) - self.all_terms)]
         joined = " ".join(words)
         index = {w: i for i, w in enumerate(words)}
-        if joined.count(" ") != len(words) - 1 or "" in index or not all(
-                c.keys() <= index.keys() for c in (self.body, self.head, self.ents, self.pers, self.nums)):
+        if joined.count(" ") != len(words) - 1 or "" in index or len(index) != len(words) or not all(
+                c.keys() <= index.keys() for c in (self.body, self.head, self.ents, self.pers, self.nums)) or (
+                len(words) < len(self.all_terms) or not self.all_terms.issuperset(words[:len(self.all_terms)])):
+            # (not as doc_terms makes them: pickled as they are)
             return (DocTerms, (self.id, self.body, self.head, self.ents, self.pers, self.nums, self.time,
                                self.year, self.outlet, self.all_terms, self.vocab, self.vocab_ids))
         ids = self.vocab_ids if self.vocab is not None else None
