@@ -451,7 +451,7 @@ def speed(args) -> None:
           f"(CPU time), {dups} duplicates linked, peak RSS {peak_rss_mb():.0f} MiB", flush=True)
 
 
-def _prepare_stream(queue, base, n: int, batch: int) -> None:
+def _prepare_stream(conn, base, n: int, batch: int) -> None:
     """The second process: makes the stream and ``prepare``s each article (the stream-independent
     part of dedup + clustering, as the analysing workers of the pipeline can), in batches."""
     from newsweave.cluster import prepare
@@ -469,13 +469,12 @@ def _prepare_stream(queue, base, n: int, batch: int) -> None:
             out.append((an.article, *prepare(an)))
             preparing += clock() - c1
         if out and (an is None or len(out) >= batch):
-            queue.put(out)  # blocks while the queue is full: the worker runs a few batches ahead at most
+            conn.send(out)  # blocks while the pipe is full: the worker runs at most a batch or two ahead
             out = []
         if an is None:
             break
-    queue.put({"making": making, "preparing": preparing, "cpu": clock(), "rss": peak_rss_mb()})
-    queue.close()
-    queue.join_thread()
+    conn.send({"making": making, "preparing": preparing, "cpu": clock(), "rss": peak_rss_mb()})
+    conn.close()
 
 
 def speed_two(args, base) -> None:
@@ -486,15 +485,15 @@ def speed_two(args, base) -> None:
 
     clusterer, finder = StoryClusterer(), DuplicateFinder()
     step = max(1, args.articles // 5)
-    ctx = multiprocessing.get_context("fork")
-    queue = ctx.Queue(maxsize=8)  # batches of 32 prepared articles in flight, at most
+    recv, send = multiprocessing.Pipe(duplex=False)
     clock, cpu_clock = time.perf_counter, time.process_time
     t0, c0 = clock(), cpu_clock()  # the worker starts inside the timed span
-    worker = ctx.Process(target=_prepare_stream, args=(queue, base, args.articles, 32))
+    worker = multiprocessing.get_context("fork").Process(target=_prepare_stream, args=(send, base, args.articles, 32))
     worker.start()
+    send.close()
     i = dups = 0
     while True:
-        batch = queue.get()
+        batch = recv.recv()
         if isinstance(batch, dict):
             info = batch
             break
