@@ -121,12 +121,14 @@ class Story:
             self.members.append(body)
         else:  # the first members stay; the latest ones rotate
             self.members[MEMBER_FIRST + self.size % MEMBER_LAST] = body
+        # (dicts, not sets: the order terms enter ``tdf`` breaks ties among consensus terms, and a
+        # set's order differs between processes)
         if len(body) <= MEMBER_TERMS:
-            own = set(body)
+            own = dict.fromkeys(body)
         else:  # (a stable sort either way: the same terms in the same order)
-            own = set(doc.heavy if doc.heavy is not None else sorted(body, key=body.__getitem__, reverse=True)[:MEMBER_TERMS])
-        own.update(doc.vecs["ents"])
-        self.tdf.update(own)
+            own = dict.fromkeys(doc.heavy if doc.heavy is not None else sorted(body, key=body.__getitem__, reverse=True)[:MEMBER_TERMS])
+        own.update(dict.fromkeys(doc.vecs["ents"]))
+        self.tdf.update(own.keys())
         self._cons = self._cons_w = None
         if doc.pers_rel:
             share = self.pers_share

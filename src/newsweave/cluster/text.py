@@ -213,8 +213,10 @@ _TF = [1.0, 1.0] + [1.0 + math.log(n) for n in range(2, 1024)]  # sub-linear ter
 
 
 def dot(a: dict[str, float], b: dict[str, float]) -> float:
-    # The key intersection runs in C; shared terms are few for most pairs.
-    return sum([a[t] * b[t] for t in a.keys() & b.keys()])
+    # The key intersection runs in C; shared terms are few for most pairs. It iterates in string
+    # hash order, which differs between Python processes: fsum's exactly rounded sum does not
+    # depend on that order, so the same input gives the same stories in every run.
+    return math.fsum([a[t] * b[t] for t in a.keys() & b.keys()])
 
 
 def parse_time(value: str | None) -> float | None:
@@ -361,6 +363,8 @@ def doc_terms(analysis: Analysis) -> DocTerms:
     if time is not None:
         years.append(datetime.fromtimestamp(time, timezone.utc).year)
     all_terms = set(counts)
-    vocab = [*all_terms, *ents.keys() - all_terms]  # (person terms are entity terms too)
+    # in text order (not set order, which differs between processes): the vectors' term order
+    # decides the order of float sums
+    vocab = [*counts, *(t for t in ents if t not in all_terms)]  # (person terms are entity terms too)
     return DocTerms(art.id, body, head, ents, pers, nums, time, max(years) if years else None, art.outlet,
                     all_terms, vocab, buckets(vocab))
