@@ -12,6 +12,7 @@ from newsweave.analyse import analyse
 from newsweave.clean import clean_batch
 from newsweave.compare import compare_story, split_clauses
 from newsweave.compare import values as V
+from newsweave.compare.text import words
 from newsweave.evaluate import facts as F
 from newsweave.model import Analysis, Article
 
@@ -190,18 +191,26 @@ def test_a_report_calling_the_story_a_hoax_conflicts_with_the_story():
     assert [f.status for f in agree if len(_articles(f)) == 2] == ["corroborated"]
 
 
-def test_negation_words_that_negate_nothing_and_clauses_that_leave_theirs_behind():
-    assert V.negations("not only the capital but the whole coast".split()) == []
-    assert V.negations("he was billed a no show fee".split()) == []
-    assert V.negations("he was not only late".split()) == []
-    assert V.negations("the report is false".split()) == ["false"]
-    # A clause split off a sentence that holds the negation elsewhere does not affirm against it:
-    # "Nun who gave birth … | had no idea she was pregnant" (real Emergent headlines).
-    whole = V.extract("Nun who gave birth had no idea she was pregnant", [])
-    clause = V.extract("Nun who GAVE BIRTH to baby boy after suffering agonising stomach pains", [])
-    assert [k for k, *_ in V.conflicts(whole, clause, similarity=0.8)] == ["negation"]
-    clause.sentence_negated = True
-    assert V.conflicts(whole, clause, similarity=0.8) == []
+def test_negation_words_that_negate_nothing_and_untrue_said_of_a_noun():
+    neg = lambda text: V.negations(words(text))  # noqa: E731
+    assert neg("not only the capital but the whole coast") == []
+    assert neg("he was billed a no-show fee") == []
+    # "fake", "false", "rubbish" deny only what they are said of, not a noun they describe
+    assert neg("Rubbish collectors went on strike in Birmingham") == []
+    assert neg("Two men were arrested carrying fake passports at Heathrow") == []
+    assert neg("He pleaded guilty to making false statements to the FBI") == []
+    assert neg("The report is totally fake") == ["fake"]
+    assert neg("Plant called it rubbish") == ["rubbish"]
+    assert neg("The video is a hoax") == ["hoax"]
+
+
+def test_a_negation_in_one_coordinated_clause_leaves_the_other_free_to_conflict():
+    said = "The bank did not change its main rate, but it raised its growth forecast to 2% for the coming year."
+    denied = "The bank did not raise its growth forecast to 2% for the coming year, officials said on Monday."
+    facts = compare_story(_analyse(Article(id="a", text=said), Article(id="b", text=denied)), story_id="B1")
+    conflicting = [f for f in facts if f.status == "conflicting"]
+    assert conflicting and {"a", "b"} <= _articles(conflicting[0])
+    assert any(v["kind"] == "negation" for v in conflicting[0].values)
 
 
 def test_values_see_what_similarity_cannot():

@@ -124,7 +124,6 @@ def build_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None =
             if is_furniture(sent.text) or len(words(sent.text)) < MIN_CLAIM_WORDS:
                 continue
             spans = split_clauses(sent.text) if clauses else [_trim(sent.text, 0, len(sent.text))]
-            sentence_negated = len(spans) > 1 and bool(V.negations(words(sent.text)))
             for ci, (s, e) in enumerate(spans):
                 start, end = sent.start + s, sent.start + e
                 text = art.text[start:end]
@@ -137,7 +136,6 @@ def build_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None =
                 claim.name_stems = {stem(w) for s_, e_, typ, _ in mentions if typ not in TIME_TYPES
                                     for w in words(text[s_:e_])}
                 claim.values = V.extract(text, mentions, _dates_in(an, start, end))
-                claim.values.sentence_negated |= sentence_negated
                 claims.append(claim)
             position += 1
     return claims

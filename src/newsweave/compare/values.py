@@ -45,8 +45,16 @@ NEGATION = frozenset({"not", "no", "never", "neither", "nor", "none", "nobody", 
                       "cannot", "without", "denied", "denies", "deny", "refused", "refuses"})
 # Words that call what they describe untrue: "the video of a bird pooping on Putin is a hoax"
 # denies "a bird pooped on Putin" as surely as "no, a bird didn't poop on Putin" does.
-DENIAL = frozenset({"hoax", "hoaxes", "hoaxer", "fake", "faked", "false", "falsely", "untrue", "debunk",
-                    "debunked", "debunks", "myth", "bogus", "rubbish", "fabricated", "baseless", "unfounded"})
+DENIAL = frozenset({"hoax", "hoaxes", "untrue", "debunk", "debunks"})
+# These deny only when said of the claim ("the report is false", "called it rubbish"); in front of
+# a noun they describe ("fake passports", "false statements", "rubbish collectors", "repeated
+# unfounded claims of fraud").
+CALLED_UNTRUE = frozenset({"fake", "false", "bogus", "fabricated", "rubbish", "myth", "baseless", "unfounded",
+                           "debunked"})
+CALLING = frozenset({"is", "was", "are", "were", "be", "been", "being", "called", "calls", "calling", "branded",
+                     "dismissed", "labelled", "labeled", "as", "proved", "proven"})
+BETWEEN_CALLING = frozenset({"a", "an", "it", "them", "this", "that", "all", "just", "simply", "totally",
+                             "completely", "entirely", "utterly", "clearly", "obviously", "largely"})
 # A negation word followed by these negates nothing: "not only … but", "no doubt", "no-show fee".
 NOT_NEGATING = {"not": {"only", "just"}, "no": {"doubt", "joke", "show", "wonder", "matter"},
                 "nothing": {"but"}}
@@ -79,9 +87,6 @@ class Values:
     dates: dict[str, set[str]] = field(default_factory=dict)  # granularity -> values
     date_text: dict[str, list[str]] = field(default_factory=dict)
     negated: list[str] = field(default_factory=list)
-    # whether the claim's whole sentence negates something (a clause split off a sentence can
-    # leave its negation behind: "Nun who gave birth … | had no idea she was pregnant")
-    sentence_negated: bool = False
     stems: set[str] = field(default_factory=set)
     words: set[str] = field(default_factory=set)
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> {key: text}
@@ -180,7 +185,6 @@ def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates
     v.dates, v.date_text = dates(text, resolved_dates)
     toks = words(text)
     v.negated = negations(toks)
-    v.sentence_negated = bool(v.negated)
     v.stems = {stem(t) for t in toks}
     v.words = set(toks)
     verbs = reporting_verbs(text)
@@ -197,9 +201,15 @@ def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates
 
 def negations(toks: list[str]) -> list[str]:
     """The words of ``toks`` (from ``words``) that negate or deny what the claim states."""
-    return [t for i, t in enumerate(toks)
-            if (t in NEGATION or t in DENIAL or t.endswith("n't"))
-            and (i + 1 == len(toks) or toks[i + 1] not in NOT_NEGATING.get(t, ()))]
+    out = []
+    for i, t in enumerate(toks):
+        if t in NEGATION or t in DENIAL or t.endswith("n't"):
+            if i + 1 == len(toks) or toks[i + 1] not in NOT_NEGATING.get(t, ()):
+                out.append(t)
+        elif t in CALLED_UNTRUE and i and (toks[i - 1] in CALLING or (
+                i > 1 and toks[i - 2] in CALLING and toks[i - 1] in BETWEEN_CALLING)):
+            out.append(t)
+    return out
 
 
 NEGATION_SIMILARITY = 0.5
@@ -228,9 +238,7 @@ def conflicts(a: Values, b: Values, similarity: float) -> list[tuple[str, str, s
     # A negation or an opposite word disagrees only between claims that otherwise say nearly the
     # same thing ("has not been hit by a quake in 25 years" vs "one of the worst-hit villages in
     # the quake" are loosely aligned, not contradictory).
-    # The affirming side must affirm in its whole sentence, not only in a clause split off it.
-    affirmed = b if a.negated else a
-    if bool(a.negated) != bool(b.negated) and similarity >= NEGATION_SIMILARITY and not affirmed.sentence_negated:
+    if bool(a.negated) != bool(b.negated) and similarity >= NEGATION_SIMILARITY:
         out.append(("negation", " ".join(a.negated) or "(affirmed)", " ".join(b.negated) or "(affirmed)"))
     for s in a.stems if similarity >= NEGATION_SIMILARITY else ():
         for o in OPPOSITE.get(s, ()):
