@@ -6,6 +6,7 @@ import copy
 import json
 import pickle
 import random
+import signal
 from collections import Counter
 
 import pytest
@@ -100,3 +101,53 @@ def test_document_frequencies_with_known_buckets_match_looking_them_up():
     assert idf == b.idfs(terms, [bucket(t) for t in terms])
     assert idf["fire"] < idf["bill"]  # in every document: the least telling
     assert idf["bill"] == pytest.approx(a.idf("bill"))
+
+
+def _dies_on_one_article(analysis, num_perm=None):
+    import os
+    import signal
+
+    if analysis.article.id.endswith("-copy"):  # as the out-of-memory killer would
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _real_prepare(analysis, num_perm)
+
+
+_real_prepare = cluster_mod.prepare
+
+
+def test_a_preparing_worker_that_dies_raises_instead_of_hanging(stream, monkeypatch):
+    # (forked workers inherit the patched module)
+    monkeypatch.setattr(cluster_mod, "PREPARE_CHUNK", 4)
+    monkeypatch.setattr(cluster_mod, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(cluster_mod, "prepare", _dies_on_one_article)
+
+    def hung(*_):
+        raise AssertionError("cluster_analyses still waits for a dead worker after 120 s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(120)
+    try:
+        with pytest.raises(RuntimeError, match="worker process preparing articles"):
+            cluster_analyses(stream, n_process=2)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_workers_prepare_at_most_two_chunks_each_ahead(stream, monkeypatch):
+    monkeypatch.setattr(cluster_mod, "PREPARE_CHUNK", 2)
+    ahead = cluster_mod._prepared_ahead(stream, list(range(len(stream))), 2, None)
+    first = next(ahead)
+    assert first[1].terms.id == stream[0].article.id
+    submitted = ahead.gi_frame.f_locals["pending"]
+    assert len(submitted) <= 4  # 2 workers x 2 chunks, however long the stream
+    rest = list(ahead)
+    assert len(rest) == len(stream) - 1
+
+
+def test_terms_of_one_text_with_more_words_than_the_cache():
+    from newsweave.cluster import text as T
+
+    words = [f"w{k:06d}x" for k in range(T.TERM_CACHE + 10)]
+    got = T.terms(" ".join(words))
+    assert len(got) == len(words) and got[0] == T._term(words[0])

@@ -11,8 +11,12 @@ terms, dense embedding and MinHash signature) and the stateful part (``Duplicate
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from ..model import Analysis, Article
@@ -66,22 +70,37 @@ def _prepared_ahead(analyses: Sequence[Analysis], order: list[int], workers: int
     """``prepare`` of each analysis in ``order``, made by ``workers`` processes ahead of the caller.
 
     Forked workers read the analyses from memory they share with the caller; where fork is not
-    available the analyses travel to them pickled.
+    available the analyses travel to them pickled. At most two chunks per worker are in flight, so
+    what waits in memory stays flat however long the input; a worker that dies (the kernel's
+    out-of-memory killer) raises instead of leaving the caller waiting.
     """
     global _SHARED
-    chunks = [order[k:k + PREPARE_CHUNK] for k in range(0, len(order), PREPARE_CHUNK)]
-    if "fork" in multiprocessing.get_all_start_methods():
+    chunks = iter([order[k:k + PREPARE_CHUNK] for k in range(0, len(order), PREPARE_CHUNK)])
+    fork = "fork" in multiprocessing.get_all_start_methods()
+
+    def submit(chunk: list[int]) -> Future:
+        if fork:
+            return pool.submit(_prepare_shared, chunk)
+        return pool.submit(_prepare_sent, ([analyses[i] for i in chunk], num_perm))
+
+    if fork:
         _SHARED = (analyses, num_perm)
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for batch in pool.imap(_prepare_shared, chunks):
-                    yield from batch
-        finally:
-            _SHARED = ((), None)
-    else:
-        with multiprocessing.get_context().Pool(workers) as pool:
-            for batch in pool.imap(_prepare_sent, [([analyses[i] for i in c], num_perm) for c in chunks]):
-                yield from batch
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork" if fork else None))
+    try:
+        pending = deque(submit(c) for c in itertools.islice(chunks, 2 * workers))
+        while pending:
+            try:
+                batch = pending.popleft().result()
+            except BrokenProcessPool as e:
+                raise RuntimeError("a worker process preparing articles for clustering died "
+                                   "(out of memory?); run with one process to see more") from e
+            nxt = next(chunks, None)
+            if nxt is not None:
+                pending.append(submit(nxt))
+            yield from batch
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _SHARED = ((), None)
 
 
 def cluster_analyses(analyses: Sequence[Analysis], clusterer: StoryClusterer | None = None,

@@ -110,6 +110,9 @@ def terms(text: str) -> list[str]:
         if len(cache) + len(missing) > TERM_CACHE:
             cache.clear()
             missing = set(toks)
+            if len(missing) >= TERM_CACHE:  # one text with more distinct words than the cache holds
+                made = {k: _term(k) for k in missing}
+                return list(filter(None, map(made.__getitem__, toks)))
         for k in missing:
             _term(k)
     return list(filter(None, map(cache.__getitem__, toks)))
