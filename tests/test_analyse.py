@@ -227,3 +227,19 @@ def test_roles_with_country_and_welcoming_an_agreement():
     events = {(e.actor, e.action, e.target): e for e in an.events}
     assert events[("Joe Biden", "meet", "Vladimir Putin")].place == "Geneva"
     assert ("Antonio Guterres", "support", "Paris Agreement") in events
+
+
+def test_an_article_longer_than_the_models_read_is_analysed_up_to_the_limit(seed_paths, monkeypatch, caplog):
+    import newsweave.analyse as A
+    from newsweave.analyse import models
+
+    # spaCy raises on texts over its own limit (a 2.5 MB JSONL article used to crash `cluster` and `run`)
+    assert A.MAX_ANALYSED_CHARS < models.nlp().max_length
+    text = seed_paths[0].read_text(encoding="utf-8")
+    long = clean(Article(id="long", text=text))
+    half = len(long.clean_text) // 2
+    monkeypatch.setattr(A, "MAX_ANALYSED_CHARS", half)
+    (an,) = list(analyse([long]))
+    assert an.sentences and max(s.end for s in an.sentences) <= long.to_original(half)
+    assert long.to_original(half) < len(text.rstrip()) - 500  # the rest was not read
+    assert "only the first" in caplog.text and "long" in caplog.text

@@ -14,6 +14,7 @@ the rest of the pipeline. On top of the model:
 from __future__ import annotations
 
 import bisect
+import logging
 from collections.abc import Iterable, Iterator
 
 from ..model import Analysis, Article, DateMention, Mention, Sentence
@@ -25,16 +26,34 @@ from .events import Context, extract_events, merge_events
 from .gazetteer import gazetteer
 
 __all__ = ["analyse", "analyse_doc", "canonicalise", "merge_events"]
+log = logging.getLogger(__name__)
 DATE_LABELS = {"DATE": "date", "TIME": "time"}
+
+
+# Characters of one article the models read: far beyond any news report (~35,000 words), and within
+# spaCy's limit (1,000,000), past which it raises instead of analysing; the parser and NER also
+# need memory in proportion.
+MAX_ANALYSED_CHARS = 200_000
 
 
 def analyse(articles: Iterable[Article], batch_size: int = 32, n_process: int = 1) -> Iterator[Analysis]:
     """One Analysis per article, in input order."""
     nlp = models.nlp()
     articles = list(articles)
-    docs = nlp.pipe((a.clean_text or a.text for a in articles), batch_size=batch_size, n_process=n_process)
+    docs = nlp.pipe((_model_text(a) for a in articles), batch_size=batch_size, n_process=n_process)
     for article, doc in zip(articles, docs):
         yield analyse_doc(article, doc)
+
+
+def _model_text(article: Article) -> str:
+    """The clean text the models read: all of it, or its first ``MAX_ANALYSED_CHARS`` characters."""
+    text = article.clean_text or article.text
+    if len(text) > MAX_ANALYSED_CHARS:
+        log.warning("%s: only the first %s of its %s characters are analysed for sentences, names, dates and "
+                    "events (clustering and duplicates read all of it)", article.source or article.id,
+                    f"{MAX_ANALYSED_CHARS:,}", f"{len(text):,}")
+        return text[:MAX_ANALYSED_CHARS]
+    return text
 
 
 def analyse_doc(article: Article, doc) -> Analysis:
