@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHashLSH
 
-from .cluster.text import tokens
+from .cluster.text import cached_map, tokens
 from .model import Article
 
 log = logging.getLogger(__name__)
@@ -215,17 +215,13 @@ MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier (wraps mod 2^64)
 _WORDS: dict[str, int] = {}
 
 
-def _word_hashes(words: list[str]):
-    """The CRC32 of each word, as an iterator (lookups in C; only unseen words are hashed here)."""
-    cache = _WORDS
-    missing = set(words).difference(cache)
-    if missing:
-        if len(cache) + len(missing) > 200_000:
-            cache.clear()
-            missing = set(words)
-        for w in missing:
-            cache[w] = zlib.crc32(w.encode("utf-8"))
-    return map(cache.__getitem__, words)
+def _crc32(word: str) -> int:
+    return zlib.crc32(word.encode("utf-8"))
+
+
+def _word_hashes(words: list[str]) -> list[int]:
+    """The CRC32 of each word."""
+    return cached_map(_WORDS, words, _crc32, 200_000)
 
 
 def _exact_key(words: list[str]) -> str:

@@ -12,7 +12,7 @@ import math
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -87,35 +87,42 @@ _TERMS: dict[str, str] = {}  # token -> term; a plain dict is the fastest cache,
 TERM_CACHE = 300_000
 
 
+def _make_term(token: str) -> str:
+    if DIGIT.search(token):
+        return token
+    return stem(token) if token not in STOPWORDS and len(token) > 1 else ""
+
+
 def _term(token: str) -> str:
     """The term for a token, "" for a function word."""
     term = _TERMS.get(token)
     if term is None:
-        if DIGIT.search(token):
-            term = token
-        else:
-            term = stem(token) if token not in STOPWORDS and len(token) > 1 else ""
+        term = _make_term(token)
         if len(_TERMS) >= TERM_CACHE:
             _TERMS.clear()
         _TERMS[token] = term
     return term
 
 
+def cached_map(cache: dict, keys: list, make: Callable[[Any], Any], limit: int) -> list:
+    """``make(k)`` for each of ``keys``, kept in ``cache`` (emptied when it would pass ``limit``).
+    The per-key look-ups run in C; only keys not seen before are made here."""
+    missing = set(keys).difference(cache)
+    if missing:
+        if len(cache) + len(missing) > limit:
+            cache.clear()
+            missing = set(keys)
+            if len(missing) > limit:  # one call with more distinct keys than the cache holds
+                made = {k: make(k) for k in missing}
+                return list(map(made.__getitem__, keys))
+        for k in missing:
+            cache[k] = make(k)
+    return list(map(cache.__getitem__, keys))
+
+
 def terms(text: str) -> list[str]:
     """Stemmed content terms (function words dropped)."""
-    toks = tokens(text)
-    cache = _TERMS
-    missing = set(toks).difference(cache)
-    if missing:
-        if len(cache) + len(missing) > TERM_CACHE:
-            cache.clear()
-            missing = set(toks)
-            if len(missing) >= TERM_CACHE:  # one text with more distinct words than the cache holds
-                made = {k: _term(k) for k in missing}
-                return list(filter(None, map(made.__getitem__, toks)))
-        for k in missing:
-            _term(k)
-    return list(filter(None, map(cache.__getitem__, toks)))
+    return list(filter(None, cached_map(_TERMS, tokens(text), _make_term, TERM_CACHE)))
 
 
 _MENTIONS: dict[str, list[str]] = {}  # a mention's text -> its terms (names recur from article to article)
@@ -142,22 +149,17 @@ def bucket(term: str) -> int:
     if b is None:
         if len(_BUCKETS) >= TERM_CACHE:
             _BUCKETS.clear()
-        b = _BUCKETS[term] = zlib.crc32(term.encode("utf-8")) & (DF_BUCKETS - 1)
+        b = _BUCKETS[term] = _make_bucket(term)
     return b
 
 
+def _make_bucket(term: str) -> int:
+    return zlib.crc32(term.encode("utf-8")) & (DF_BUCKETS - 1)
+
+
 def buckets(terms: list[str]) -> list[int]:
-    """``bucket`` of each term (the per-term lookups run in C; only unseen terms are hashed here)."""
-    cache = _BUCKETS
-    missing = set(terms).difference(cache)
-    if missing:
-        if len(cache) + len(missing) > TERM_CACHE:
-            cache.clear()
-            missing = set(terms)
-        mask = DF_BUCKETS - 1
-        for t in missing:
-            cache[t] = zlib.crc32(t.encode("utf-8")) & mask
-    return list(map(cache.__getitem__, terms))
+    """``bucket`` of each term."""
+    return cached_map(_BUCKETS, terms, _make_bucket, TERM_CACHE)
 
 
 class DocFreq:
