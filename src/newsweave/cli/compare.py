@@ -28,8 +28,6 @@ def read_story_articles(path: str) -> tuple[dict[str, list[Article]], list[Input
     stories: dict[str, list[Article]] = {}
     errors: list[InputError] = []
     for n, d in jsonl_records(path, ("id", "text", "story")):
-        if not isinstance(d, InputError) and not isinstance(d["text"], str):
-            d = InputError(path, "text is not a string", n)
         if isinstance(d, InputError):
             errors.append(d)
             continue
@@ -139,10 +137,12 @@ def summarize_cmd(input_path: str, output: str, max_sentences: int) -> None:
 
 
 def _read(path: str) -> tuple[dict[str, list[Article]], list[InputError]]:
+    """The input's stories; an input that cannot be opened stops the command (exit 2, as `cluster`)."""
     try:
         return read_story_articles(path)
     except OSError as e:
-        raise click.ClickException(f"{path}: {e.strerror or e}") from e
+        echo_error(f"{path}: {e.strerror or e}")
+        sys.exit(2)
 
 
 def _topics(spec: str | None) -> set[int] | None:

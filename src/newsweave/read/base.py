@@ -61,7 +61,7 @@ def jsonl_records(path: str, need: tuple[str, ...] = (), strict: bool = False
                   ) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
     """(line number, object) for each non-blank line of a JSONL file (``-``: standard input), or
     (line number, InputError) for a line that is not UTF-8, not JSON, not an object, or lacks a
-    field of ``need``, so that the caller decides whether a bad line stops it (``strict``: the
+    field of ``need`` (a needed ``text`` must be a string), so that the caller decides whether a bad line stops it (``strict``: the
     InputError is raised). OSError when the file cannot be opened."""
     stream = sys.stdin.buffer if path == "-" else open(path, "rb")
     try:
@@ -81,6 +81,8 @@ def jsonl_records(path: str, need: tuple[str, ...] = (), strict: bool = False
                 missing = [k for k in need if obj.get(k) in (None, "")]
                 if missing:
                     raise InputError(path, f"missing {', '.join(missing)}", n)
+                if "text" in need and not isinstance(obj["text"], str):
+                    raise InputError(path, "text is not a string", n)
             except InputError as e:
                 if strict:
                     raise
