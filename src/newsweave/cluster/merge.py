@@ -252,14 +252,10 @@ def coverage(terms: list[str], other: dict[str, float]) -> float:
 
 
 def _missing_of(weighted: list[tuple[str, float]], total: float, present) -> float:
-    """``_missing`` given the weights' total."""
+    """Weighted share of terms that ``present`` lacks (0 when there are none), given the weights' total."""
     return sum([w for t, w in weighted if t not in present]) / total if total > 0 else 0.0
 
 
-def _missing(weighted: list[tuple[str, float]], present) -> float:
-    """Weighted share of terms that ``present`` lacks (0 when there are none)."""
-    total = sum([w for _, w in weighted])
-    return sum([w for t, w in weighted if t not in present]) / total if total > 0 else 0.0
 
 
 def member_features(doc: DocVec, story: Story, body_cos: float, members: bool = True) -> tuple[float, ...]:

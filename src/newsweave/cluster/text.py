@@ -95,13 +95,7 @@ def _make_term(token: str) -> str:
 
 def _term(token: str) -> str:
     """The term for a token, "" for a function word."""
-    term = _TERMS.get(token)
-    if term is None:
-        term = _make_term(token)
-        if len(_TERMS) >= TERM_CACHE:
-            _TERMS.clear()
-        _TERMS[token] = term
-    return term
+    return cached_map(_TERMS, [token], _make_term, TERM_CACHE)[0]
 
 
 def cached_map(cache: dict, keys: list, make: Callable[[Any], Any], limit: int) -> list:
@@ -133,7 +127,7 @@ def mention_terms(text: str) -> list[str]:
     """The terms of a named mention (its canonical form or text)."""
     words = _MENTIONS.get(text)
     if words is None:
-        words = [t for t in map(_term, TOKEN.findall(text.lower())) if t]
+        words = list(filter(None, cached_map(_TERMS, TOKEN.findall(text.lower()), _make_term, TERM_CACHE)))
         if len(_MENTIONS) >= MENTION_CACHE:
             _MENTIONS.clear()
         _MENTIONS[text] = words
@@ -145,12 +139,7 @@ _BUCKETS: dict[str, int] = {}
 
 def bucket(term: str) -> int:
     """The term's slot in the hashed frequency table (CRC32: the same in every run)."""
-    b = _BUCKETS.get(term)
-    if b is None:
-        if len(_BUCKETS) >= TERM_CACHE:
-            _BUCKETS.clear()
-        b = _BUCKETS[term] = _make_bucket(term)
-    return b
+    return buckets([term])[0]
 
 
 def _make_bucket(term: str) -> int:

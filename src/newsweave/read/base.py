@@ -61,8 +61,8 @@ def jsonl_records(path: str, need: tuple[str, ...] = (), strict: bool = False
                   ) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
     """(line number, object) for each non-blank line of a JSONL file (``-``: standard input), or
     (line number, InputError) for a line that is not UTF-8, not JSON, not an object, or lacks a
-    field of ``need`` (a needed ``text`` must be a string), so that the caller decides whether a bad line stops it (``strict``: the
-    InputError is raised). OSError when the file cannot be opened."""
+    field of ``need`` (a needed ``text`` must be a string), so that the caller decides whether a
+    bad line stops it (``strict``: the InputError is raised). OSError when the file cannot be opened."""
     stream = sys.stdin.buffer if path == "-" else open(path, "rb")
     try:
         for n, raw in enumerate(stream, 1):
