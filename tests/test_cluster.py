@@ -202,10 +202,12 @@ def test_cli_eval_clustering_reports_both_systems(tmp_path):
 def test_cli_reports_bad_lines_and_clusters_the_rest(tmp_path):
     src = tmp_path / "bad.jsonl"
     src.write_bytes(b'{"id": "a", "text": "fine"}\nnot json\n{"id": "b"}\n{"id": "a", "text": "again"}\n'
-                    b'{"id": "c", "text": "caf\xe9 latin-1"}\n{"id": "d", "text": "also fine"}\n')
+                    b'{"id": "c", "text": "caf\xe9 latin-1"}\n{"id": "e", "text": "' + b"x" * (6 << 20) + b'"}\n'
+                    b'{"id": "d", "text": "also fine"}\n')
     result = CliRunner().invoke(main, ["cluster", str(src), "-q"])
     assert result.exit_code == 1
-    for line, words in ((2, "not JSON"), (3, "missing text"), (4, "id 'a' appears twice"), (5, "not valid UTF-8")):
+    for line, words in ((2, "malformed JSON"), (3, "missing text"), (4, "id 'a' appears twice"), (5, "not valid UTF-8"),
+                        (6, "line too long")):
         assert f"bad.jsonl:{line}: {words}" in result.output
     assert [json.loads(x)["id"] for x in result.output.splitlines() if x.startswith("{")] == ["a", "d"]
     missing = CliRunner().invoke(main, ["cluster", str(tmp_path / "absent.jsonl"), "-q"])

@@ -377,7 +377,7 @@ def test_compare_and_summarize_name_bad_lines_and_stop_on_an_unopenable_input(tm
     src.write_text(json.dumps({"id": "n", "story": "S", "text": 5}) + "\n" + json.dumps(good) + "\n", encoding="utf-8")
     for command in ("compare", "summarize"):
         result = CliRunner().invoke(main, [command, str(src), "-o", str(tmp_path / f"{command}.jsonl")])
-        assert result.exit_code == 1 and "in.jsonl:1: text is not a string" in result.output
+        assert result.exit_code == 1 and "in.jsonl:1: field 'text' must be a string, got a number" in result.output
         assert (tmp_path / f"{command}.jsonl").read_text(encoding="utf-8").strip()  # the good line was done
         missing = CliRunner().invoke(main, [command, str(tmp_path / "absent.jsonl")])
         assert missing.exit_code == 2 and "absent.jsonl: No such file" in missing.output

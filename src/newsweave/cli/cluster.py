@@ -10,7 +10,7 @@ import click
 from tqdm import tqdm
 
 from ..errors import InputError
-from ..read.base import jsonl_records
+from ..read.jsonl import jsonl_records
 from .base import DEFAULT_PROCESSES, echo_error, echo_json, format_option, main, quiet_option
 from .compare import eval_group
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import click
 
 from ..errors import InputError
-from ..read.base import jsonl_records
+from ..read.jsonl import jsonl_records
 from ..model import Analysis, Article, to_dict
 from .base import echo_error, echo_json, main
 

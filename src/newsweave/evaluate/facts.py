@@ -24,7 +24,7 @@ from ..clean import clean_batch
 from ..compare import align
 from ..compare.claims import Claim, build_claims
 from ..errors import InputError
-from ..read.base import jsonl_records
+from ..read.jsonl import jsonl_records
 from ..model import Analysis, Article
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import InputError
-from ..read.base import jsonl_records
+from ..read.jsonl import jsonl_records
 from ..model import Analysis, Article
 
 TOKEN = re.compile(r"[a-z0-9]+")

@@ -1,13 +1,9 @@
-"""Shared reader helpers: capped reads, strict UTF-8 decoding, binary detection, date normalisation,
-and the JSONL records of the command-line tools' inputs."""
+"""Shared reader helpers: capped reads, strict UTF-8 decoding, binary detection, date normalisation."""
 from __future__ import annotations
 
 import email.utils
-import json
 import re
-import sys
 import time
-from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from typing import Any, BinaryIO
 
@@ -55,43 +51,6 @@ def decode_utf8(data: bytes, path: str, line: int | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InputError(path, utf8_problem(data, e, within_line=line is not None), line) from None
-
-
-def jsonl_records(path: str, need: tuple[str, ...] = (), strict: bool = False
-                  ) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
-    """(line number, object) for each non-blank line of a JSONL file (``-``: standard input), or
-    (line number, InputError) for a line that is not UTF-8, not JSON, not an object, or lacks a
-    field of ``need`` (a needed ``text`` must be a string), so that the caller decides whether a
-    bad line stops it (``strict``: the InputError is raised). OSError when the file cannot be opened."""
-    stream = sys.stdin.buffer if path == "-" else open(path, "rb")
-    try:
-        for n, raw in enumerate(stream, 1):
-            try:
-                line = decode_utf8(raw, path, n)
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise InputError(path, f"not JSON: {e.msg}", n) from e
-                except (RecursionError, ValueError) as e:  # nested too deeply; an integer of 4,300+ digits
-                    raise InputError(path, f"unacceptable JSON: {str(e) or type(e).__name__}", n) from None
-                if not isinstance(obj, dict):
-                    raise InputError(path, "not a JSON object", n)
-                missing = [k for k in need if obj.get(k) in (None, "")]
-                if missing:
-                    raise InputError(path, f"missing {', '.join(missing)}", n)
-                if "text" in need and not isinstance(obj["text"], str):
-                    raise InputError(path, "text is not a string", n)
-            except InputError as e:
-                if strict:
-                    raise
-                yield n, e
-                continue
-            yield n, obj
-    finally:
-        if path != "-":
-            stream.close()
 
 
 def scrub(s: str) -> str:

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from ..errors import InputError
 from ..model import Article, content_id
 from . import limits
-from .base import decode_utf8, normalise_date, read_capped, scrub_json
+from .base import UTF8_BOM, decode_utf8, normalise_date, read_capped, scrub_json
 from .html import article_from_html
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ FIELDS = {
 }
 KNOWN = {"id"} | {name for names in FIELDS.values() for name in names}
 SKIP_CHUNK = 1024 * 1024
+_TOO_LONG = f"line too long (over the {limits.mb(limits.MAX_LINE_BYTES)} MB limit for one JSONL line)"
 
 
 def read_jsonl(stream: BinaryIO, path: str, outlet: str | None, size: int | None) -> Iterator[Article | InputError]:
@@ -34,10 +36,10 @@ def read_jsonl(stream: BinaryIO, path: str, outlet: str | None, size: int | None
     errors = 0
     for number, raw in _lines(stream):
         if raw is None:
-            item: Article | InputError = InputError(path, f"line too long (over the {limits.mb(limits.MAX_LINE_BYTES)} MB limit for one JSONL line)", number)
+            item: Article | InputError = InputError(path, _TOO_LONG, number)
         else:
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
+            if number == 1 and raw.startswith(UTF8_BOM):
+                raw = raw[len(UTF8_BOM):]
             if not raw.strip():
                 continue
             try:
@@ -51,6 +53,40 @@ def read_jsonl(stream: BinaryIO, path: str, outlet: str | None, size: int | None
                 yield InputError(path, f"more than {limits.MAX_ERRORS_PER_FILE} bad lines; stopped reading at this line (is it JSONL?)", number)
                 return
         yield item
+
+
+def jsonl_records(path: str, need: tuple[str, ...] = (), strict: bool = False
+                  ) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
+    """(line number, object) for each non-blank line of a JSONL file (``-``: standard input), or
+    (line number, InputError) for a line that is too long, not UTF-8, not JSON, not an object, or
+    lacks a field of ``need`` (a needed ``text`` must be a string), so that the caller decides
+    whether a bad line stops it (``strict``: the InputError is raised). The lines are read and
+    judged as ``ingest`` reads JSONL, with the same messages. OSError when the file cannot be opened."""
+    stream = sys.stdin.buffer if path == "-" else open(path, "rb")
+    try:
+        for n, raw in _lines(stream):
+            try:
+                if raw is None:
+                    raise InputError(path, _TOO_LONG, n)
+                if n == 1 and raw.startswith(UTF8_BOM):
+                    raw = raw[len(UTF8_BOM):]
+                if not raw.strip():
+                    continue
+                obj = _parse_line(raw, path, n)
+                missing = [k for k in need if obj.get(k) in (None, "")]
+                if missing:
+                    raise InputError(path, f"missing {', '.join(missing)}", n)
+                if "text" in need and not isinstance(obj["text"], str):
+                    raise InputError(path, f"field 'text' must be a string, got {_json_type(obj['text'])}", n)
+            except InputError as e:
+                if strict:
+                    raise
+                yield n, e
+                continue
+            yield n, obj
+    finally:
+        if path != "-":
+            stream.close()
 
 
 def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
