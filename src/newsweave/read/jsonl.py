@@ -27,6 +27,7 @@ FIELDS = {
 }
 KNOWN = {"id"} | {name for names in FIELDS.values() for name in names}
 SKIP_CHUNK = 1024 * 1024
+_GIVE_UP = f"more than {limits.MAX_ERRORS_PER_FILE} bad lines; stopped reading at this line (is it JSONL?)"
 _TOO_LONG = f"line too long (over the {limits.mb(limits.MAX_LINE_BYTES)} MB limit for one JSONL line)"
 
 
@@ -50,7 +51,7 @@ def read_jsonl(stream: BinaryIO, path: str, outlet: str | None, size: int | None
         if isinstance(item, InputError):
             errors += 1
             if errors > limits.MAX_ERRORS_PER_FILE:
-                yield InputError(path, f"more than {limits.MAX_ERRORS_PER_FILE} bad lines; stopped reading at this line (is it JSONL?)", number)
+                yield InputError(path, _GIVE_UP, number)
                 return
         yield item
 
@@ -61,8 +62,10 @@ def jsonl_records(path: str, need: tuple[str, ...] = (), strict: bool = False
     (line number, InputError) for a line that is too long, not UTF-8, not JSON, not an object, or
     lacks a field of ``need`` (a needed ``text`` must be a string), so that the caller decides
     whether a bad line stops it (``strict``: the InputError is raised). The lines are read and
-    judged as ``ingest`` reads JSONL, with the same messages. OSError when the file cannot be opened."""
+    judged as ``ingest`` reads JSONL, with the same messages, and as there, reading stops with one
+    more error after MAX_ERRORS_PER_FILE bad lines (a binary file is not worth a million). OSError when the file cannot be opened."""
     stream = sys.stdin.buffer if path == "-" else open(path, "rb")
+    errors = 0
     try:
         for n, raw in _lines(stream):
             try:
@@ -81,6 +84,10 @@ def jsonl_records(path: str, need: tuple[str, ...] = (), strict: bool = False
             except InputError as e:
                 if strict:
                     raise
+                errors += 1
+                if errors > limits.MAX_ERRORS_PER_FILE:
+                    yield n, InputError(path, _GIVE_UP, n)
+                    return
                 yield n, e
                 continue
             yield n, obj
