@@ -220,10 +220,19 @@ def test_story_filters(client, params, expected):
     ({"limit": "abc"}, ["limit"]),
     ({"limit": "100000"}, ["limit"]),
     ({"offset": "-1"}, ["offset"]),
+    ({"offset": "99999999999999999999"}, ["offset", "less than or equal to 1000000000"]),
+    ({"offset": "1000000001"}, ["offset"]),
     ({"sort": "random"}, ["sort"]),
 ])
 def test_bad_list_parameters_are_422(client, params, words):
     assert_error(client.get("/api/stories", params=params), 422, *words)
+
+
+def test_the_largest_offset_is_an_empty_page_and_a_larger_one_a_clear_422(client):
+    assert ids(client.get("/api/stories", params={"offset": "1000000000"})) == []
+    page = client.get("/", params={"offset": "99999999999999999999"})
+    assert page.status_code == 422 and "offset" in page.text and "Traceback" not in page.text
+    assert client.get("/", params={"offset": "1000000000"}).status_code == 200
 
 
 def test_story_is_the_same_json_as_the_cli(client, built, cli_env):

@@ -111,7 +111,8 @@ def compare_cmd(input_path: str, output: str, level: str) -> None:
 @main.command("summarize")
 @click.argument("input_path", metavar="IN.jsonl", type=click.Path(allow_dash=True))
 @click.option("-o", "--output", default="-", show_default=True, help="Output JSONL (- for stdout).")
-@click.option("--max-sentences", default=6, show_default=True, help="Longest summary, in sentences.")
+@click.option("--max-sentences", default=6, show_default=True, type=click.IntRange(1, None),
+              help="Longest summary, in sentences (at least 1).")
 def summarize_cmd(input_path: str, output: str, max_sentences: int) -> None:
     """A short cited summary per story: one JSON line per story.
 
@@ -277,8 +278,8 @@ def _score_facts_file(path: str, gold: list, topics: str | None) -> dict:
 
 @eval_group.command("summary")
 @click.argument("gold_path", metavar="GOLD.jsonl", type=click.Path(exists=True, dir_okay=False))
-@click.option("--limit", type=int, help="Score only the first N stories.")
-@click.option("--max-sentences", default=6, show_default=True)
+@click.option("--limit", type=click.IntRange(1, None), help="Score only the first N stories.")
+@click.option("--max-sentences", default=6, show_default=True, type=click.IntRange(1, None))
 def eval_summary(gold_path: str, limit: int | None, max_sentences: int) -> None:
     """Summaries against editor-written references: ROUGE-1/2/L F1, beside a lead baseline.
 

@@ -9,7 +9,7 @@ from tqdm import tqdm
 from .. import render
 from ..errors import NewsweaveError
 from ..read import read_paths
-from ..store import open_store
+from ..store import MAX_OFFSET, open_store
 from .base import DEFAULT_PROCESSES, db_option, echo_error, echo_json, format_option, main, quiet_option
 
 
@@ -112,8 +112,10 @@ def ingest(paths, outlet, n_process, batch_size, db, fmt, quiet):
 @main.command()
 @db_option
 @format_option("text", "json", "markdown")
-@click.option("-n", "--limit", default=50, show_default=True, help="How many stories.")
-@click.option("--offset", default=0, help="Skip this many (paging).")
+@click.option("-n", "--limit", default=50, show_default=True, type=click.IntRange(1, MAX_OFFSET),
+              help="How many stories (at least 1).")
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0, MAX_OFFSET),
+              help="Skip this many (paging).")
 @click.option("--query", "-s", help="Only stories whose titles, headlines or actors contain these words.")
 @click.option("--outlet", help="Only stories with an article from this outlet.")
 @click.option("--entity", help="Only stories mentioning this entity id.")

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from .sqlite import SQLiteStore
 
+# The largest offset (and CLI page size) a story listing takes: far above any real database, and
+# well inside the 64-bit integers SQLite and PostgreSQL bind (a larger Python int overflows there).
+MAX_OFFSET = 1_000_000_000
+
 
 def open_store(url: str, readonly: bool = False):
     if url.startswith(("postgresql://", "postgres://")):
@@ -12,4 +16,4 @@ def open_store(url: str, readonly: bool = False):
     return SQLiteStore(url, readonly=readonly)
 
 
-__all__ = ["open_store", "SQLiteStore"]
+__all__ = ["open_store", "SQLiteStore", "MAX_OFFSET"]

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ..store import MAX_OFFSET
 from .ingest import parse_body
 from .security import Problem, presented_token, require_read, require_write, token_matches
 
@@ -90,7 +91,7 @@ async def list_stories(
     until: Annotated[str | None, Query(description="Only stories that began at or before this ISO time")] = None,
     sort: Annotated[Literal["updated", "sources"], Query(description="Last update, or independent sources")] = "updated",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     page = story_query(request, q, outlet, entity, since, until, sort, limit, offset)
     page["next"] = _page_url(request, offset + limit) if page["has_more"] else None

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from ..store import MAX_OFFSET
 from . import present
 from .api import article_json, story_query
 from .security import Problem, require_read
@@ -54,7 +55,7 @@ async def index(
     since: str | None = None,
     until: str | None = None,
     sort: Literal["updated", "sources"] = "updated",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> HTMLResponse:
     size = request.app.state.settings.page_size
     page = story_query(request, q, outlet, entity, since, until, sort, size, offset)
