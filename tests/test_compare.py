@@ -171,6 +171,38 @@ def test_a_negation_conflicts_only_between_claims_that_otherwise_agree():
     assert [k for k, *_ in V.conflicts(calm, hit, similarity=0.8)] == ["negation"]
 
 
+def test_short_reports_that_differ_only_in_a_name_a_place_or_a_count_conflict_end_to_end():
+    # Two outlets, one story: the same two sentences but for the city, the vote and the minister.
+    # Short claims are mostly their names, so only "everything else agrees" can see the swap.
+    a = Article(id="a", outlet="Reuters", text="The budget was rejected by parliament in Lisbon on Thursday "
+                "in a vote of 120 to 98, officials said. Finance minister Pedro Alves resigned on Friday after the defeat.")
+    b = Article(id="b", outlet="AP", text="The budget was rejected by parliament in Porto on Thursday "
+                "in a vote of 110 to 98, officials said. Finance minister Joao Costa resigned on Friday after the defeat.")
+    facts = compare_story(_analyse(a, b), story_id="S")
+    kinds = [(f.text, f.values) for f in facts]
+    assert all(f.status == "conflicting" for f in facts if len(f.outlets) == 2)
+    values = {(v["kind"], v["value"]) for f in facts for v in f.values}
+    assert {("place", "Lisbon"), ("place", "Porto"), ("person", "Pedro Alves"), ("person", "Joao Costa"),
+            ("number", "120, 98"), ("number", "110, 98")} <= values, kinds
+    # the same reports with the same names and counts, reworded: corroborated, nothing in conflict
+    c = Article(id="c", outlet="AFP", text="Parliament rejected the budget in Lisbon on Thursday, 120 votes "
+                "to 98, officials said. After the defeat, finance minister Pedro Alves resigned on Friday.")
+    agreed = compare_story(_analyse(a, c), story_id="S")
+    assert [f.status for f in agreed if len(f.outlets) == 2] and all(
+        f.status == "corroborated" for f in agreed if len(f.outlets) == 2)
+
+
+def test_money_in_different_currencies_is_not_a_changed_number():
+    # A real pair from ECB+ (the Cannes jewel heist): pounds against euros is a conversion.
+    pounds = V.extract("making off with jewellery worth £88m in one of the world's biggest ever heists.", [])
+    euros = V.extract("making off with jewellery worth 103 million euros in one of the world's biggest ever heists.", [])
+    assert V.conflicts(pounds, euros, similarity=0.9) == []
+    # the same currency, two amounts (NeuS: "$500 billion" against "$484 billion") is one
+    dollars = V.extract("Trump signed a $484 billion measure into law on Friday.", [])
+    more = V.extract("Trump signed a $500 billion measure into law on Friday.", [])
+    assert V.conflicts(dollars, more, similarity=0.9) == [("number", "$484 billion", "$500 billion")]
+
+
 # Real headlines from Emergent (Ferreira & Vlachos, NAACL 2016): one rumour, reported by one
 # outlet and called a hoax by another (benchmarks/conflict_bench.py scores all 300 rumours).
 RUMOUR = "NASA Confirms Earth Will Experience 6 Days of Total Darkness in December 2014"
