@@ -53,3 +53,73 @@ def test_summarize_needs_at_least_one_sentence(tmp_path, value):
     src.write_text('{"id": "a", "text": "Rain fell on Monday.", "story": "s"}\n', encoding="utf-8")
     result = invoke("summarize", str(src), "--max-sentences", value)
     assert result.exit_code == 2 and "Invalid value for '--max-sentences'" in result.output
+
+
+# -- an output that cannot be written: one line, exit 2, and no half-written file -----------------
+ARTICLES = ('{"id": "a1", "text": "Heavy rain flooded the town of Dale on Monday, officials said.", "story": "s"}\n'
+            '{"id": "a2", "text": "Floods hit Dale on Monday after heavy rain, the mayor said.", "story": "s"}\n')
+
+
+@pytest.fixture()
+def articles(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(ARTICLES, encoding="utf-8")
+    return src
+
+
+@pytest.mark.parametrize("command", ["cluster", "compare", "summarize"])
+def test_an_unwritable_output_is_one_line_and_exit_2(tmp_path, articles, command):
+    missing = tmp_path / "no" / "such" / "dir" / "x.jsonl"
+    result = invoke(command, str(articles), "-o", str(missing))
+    assert result.exit_code == 2, result.output
+    assert result.output == f"error: cannot write {missing}: No such file or directory\n"
+    folder = invoke(command, str(articles), "-o", str(tmp_path))
+    assert folder.exit_code == 2 and f"error: cannot write {tmp_path}: Is a directory" in folder.output
+    # a write that fails mid-way (the disk is full) is the same line
+    full = invoke(command, str(articles), "-o", "/dev/full")
+    assert full.exit_code == 2 and "error: cannot write /dev/full: No space left on device" in full.output
+    assert list(tmp_path.iterdir()) == [articles]  # no output, no temporary file left behind
+
+
+def test_an_output_is_written_whole_or_not_at_all(tmp_path, articles):
+    """A run killed by a file-size limit part-way through its output leaves the older output as it was."""
+    import os
+    import resource
+    import signal
+    import subprocess
+
+    from conftest import NEWSWEAVE
+
+    out = tmp_path / "facts.jsonl"
+    ok = subprocess.run([NEWSWEAVE, "compare", str(articles), "-o", str(out)], capture_output=True, text=True,
+                        timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    whole = out.read_text(encoding="utf-8")
+    assert whole.count("\n") >= 1 and len(whole) > 300
+    assert oct(out.stat().st_mode & 0o777) == oct(0o666 & ~_umask())  # as an ordinary new file
+    out.write_text("older output\n", encoding="utf-8")
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))
+
+    cut = subprocess.run([NEWSWEAVE, "compare", str(articles), "-o", str(out)], capture_output=True, text=True,
+                         timeout=300, preexec_fn=small_files, env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+    assert cut.returncode == 2, cut.stderr
+    assert f"error: cannot write {out}: File too large" in cut.stderr and "Traceback" not in cut.stderr
+    assert out.read_text(encoding="utf-8") == "older output\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.jsonl", "in.jsonl"]
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_dev_null_and_stdout_outputs_still_work(articles):
+    assert invoke("cluster", str(articles), "-o", "/dev/null", "-q").exit_code == 0
+    printed = invoke("cluster", str(articles), "-q")
+    assert printed.exit_code == 0 and printed.output.count('"id"') == 2

@@ -8,8 +8,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import stat
 import sys
-from typing import Any
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
 
 import click
 
@@ -75,3 +79,83 @@ def echo_json(data: Any) -> None:
 
 def echo_error(message: str) -> None:
     click.echo(f"error: {message}", err=True)
+
+
+def cannot_write(path: str, err: OSError) -> None:
+    """An output that cannot be written stops the command: one line, exit 2 (as an unreadable input)."""
+    echo_error(f"cannot write {path}: {err.strerror or err}")
+    sys.exit(2)
+
+
+class _Output:
+    """A text file whose write errors (disk full, …) stop the command with one line."""
+
+    def __init__(self, fh: TextIO, path: str):
+        self._fh, self._path = fh, path
+
+    def write(self, text: str) -> int:
+        try:
+            return self._fh.write(text)
+        except OSError as e:
+            cannot_write(self._path, e)
+            raise  # not reached: cannot_write exits
+
+    def flush(self) -> None:
+        try:
+            self._fh.flush()
+        except OSError as e:
+            cannot_write(self._path, e)
+
+
+@contextmanager
+def output_file(path: str) -> Iterator[Any]:
+    """Where a command writes its results: stdout for ``-``; otherwise opened now (an unwritable
+    path stops the command with ``error: cannot write PATH: reason``, exit 2, before any work) and
+    written to a temporary file beside it that replaces PATH only when the command finishes, so a
+    failure leaves no half-written output (and an older PATH untouched). A path that exists and is
+    not a regular file (/dev/null, a pipe) is written directly."""
+    if path == "-":
+        yield sys.stdout
+        return
+    target = os.path.realpath(path)  # a symlink's file is replaced, not the link
+    direct = os.path.exists(target) and not os.path.isfile(target)
+    tmp = None
+    try:
+        if direct:
+            fh = open(target, "w", encoding="utf-8")
+        else:
+            if os.path.isdir(target):
+                raise IsADirectoryError(21, os.strerror(21), path)
+            if os.path.exists(target) and not os.access(target, os.W_OK):
+                raise PermissionError(13, os.strerror(13), path)
+            folder, name = os.path.split(target)
+            fd, tmp = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".part")
+            fh = os.fdopen(fd, "w", encoding="utf-8")
+            if os.path.exists(target):
+                mode = stat.S_IMODE(os.stat(target).st_mode)
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                mode = 0o666 & ~umask
+            os.chmod(tmp, mode)
+    except OSError as e:
+        if tmp:
+            os.unlink(tmp)
+        cannot_write(path, e)
+    try:
+        yield _Output(fh, path)
+        try:
+            fh.close()
+            if tmp:
+                os.replace(tmp, target)
+                tmp = None
+        except OSError as e:
+            cannot_write(path, e)
+    finally:
+        if not fh.closed:
+            try:
+                fh.close()
+            except OSError:
+                pass
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)

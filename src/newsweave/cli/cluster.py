@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import nullcontext
 from typing import Any
 
 import click
@@ -11,7 +10,7 @@ from tqdm import tqdm
 
 from ..errors import InputError
 from ..read.jsonl import jsonl_records
-from .base import DEFAULT_PROCESSES, echo_error, echo_json, format_option, main, quiet_option
+from .base import DEFAULT_PROCESSES, echo_error, echo_json, format_option, main, output_file, quiet_option
 from .compare import eval_group
 
 
@@ -82,11 +81,10 @@ def cluster(input_path, output_path, n_process, quiet):
     rows, errors = _read_or_exit(input_path, ("id", "text"))
     if n_process is None:
         n_process = DEFAULT_PROCESSES if len(rows) >= PARALLEL_FROM else 1
-    bar = _progress(quiet, len(rows))
-    results = cluster_articles([article_from_row(r) for r in rows], n_process=n_process, progress=bar.update)
-    bar.close()
-    target = nullcontext(sys.stdout) if output_path == "-" else open(output_path, "w", encoding="utf-8")
-    with target as out:
+    with output_file(output_path) as out:  # an unwritable output stops the command before the work
+        bar = _progress(quiet, len(rows))
+        results = cluster_articles([article_from_row(r) for r in rows], n_process=n_process, progress=bar.update)
+        bar.close()
         for r in results:
             out.write(json.dumps(r, ensure_ascii=False) + "\n")
     if errors:

@@ -14,7 +14,7 @@ import click
 from ..errors import InputError
 from ..read.jsonl import jsonl_records
 from ..model import Analysis, Article, to_dict
-from .base import echo_error, echo_json, main
+from .base import echo_error, echo_json, main, output_file
 
 
 @main.group("eval")
@@ -57,10 +57,6 @@ def _analysed(stories: dict[str, list[Article]]) -> Iterator[tuple[str, list[Ana
         yield story, [done[id(a)] for a in arts], duplicate_of
 
 
-def _open_out(path: str):
-    return sys.stdout if path == "-" else open(path, "w", encoding="utf-8")
-
-
 def _report_errors(errors: list[InputError]) -> None:
     for err in errors:
         echo_error(str(err))
@@ -96,7 +92,7 @@ def compare_cmd(input_path: str, output: str, level: str) -> None:
     from ..compare import compare_story_levels
 
     stories, errors = _read(input_path)
-    with _open_out(output) as out:
+    with output_file(output) as out:
         for story, analyses, dups in _analysed(stories):
             for lv, fact in compare_story_levels(analyses, dups, story_id=story, level=level):
                 d = to_dict(fact)
@@ -127,7 +123,7 @@ def summarize_cmd(input_path: str, output: str, max_sentences: int) -> None:
     from ..summarise import summarise
 
     stories, errors = _read(input_path)
-    with _open_out(output) as out:
+    with output_file(output) as out:
         for story, analyses, dups in _analysed(stories):
             summary = summarise(compare_story(analyses, dups, story_id=story), analyses, max_sentences=max_sentences)
             out.write(json.dumps({"story": story, "summary": [{"text": s.text, "sources": s.sources} for s in summary]},
