@@ -140,6 +140,12 @@ def test_syndicated_copies_and_feeds_of_one_outlet_are_one_source(seeds):
     facts = compare_story([seeds[1], copy], duplicate_of={"copy": "seed1"})
     assert facts and all(f.status == "single_source" for f in facts)
     assert any(_articles(f) == {"seed1", "copy"} for f in facts)
+    # ... also when only the copy names an outlet (the original's is unknown): still one source
+    body = text.split("): ", 1)[1]  # without the dateline "Islamabad (TDI): ", which names the outlet
+    original, wire = _analyse(Article(id="orig", text=body), Article(id="wire", text=body, outlet="AP"))
+    assert original.article.outlet is None
+    facts = compare_story([original, wire], duplicate_of={"wire": "orig"})
+    assert facts and all(f.status == "single_source" and len(f.outlets) == 1 for f in facts)
     # a second feed of the same outlet is the same source
     facts = compare_story([seeds[1], feed])
     assert facts and all(f.status == "single_source" and f.outlets == ["TDI"] for f in facts)

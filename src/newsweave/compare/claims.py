@@ -96,12 +96,15 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def source_key(article_id: str, outlets: dict[str, str | None], duplicate_of: dict[str, str]) -> str:
-    """The independent source of an article: its original's outlet (or the original itself)."""
+    """The independent source of an article: its original's outlet (or the original itself).
+
+    A copy is its original's source whatever outlet it names: an AP copy of an article whose
+    outlet is unknown is not a second source (the wire copy most likely is where it came from)."""
     root, seen = article_id, {article_id}
     while root in duplicate_of and duplicate_of[root] not in seen:
         root = duplicate_of[root]
         seen.add(root)
-    outlet = outlets.get(root) or outlets.get(article_id)
+    outlet = outlets.get(root)
     return "outlet:" + _norm_outlet(outlet) if outlet else "article:" + root
 
 
