@@ -115,6 +115,9 @@ def test_bad_inputs_are_reported_and_the_rest_is_stored(tmp_path, cli_env):
     assert any("latin1.txt" in e for e in errors)
     assert any("empty.txt" in e for e in errors)
     assert any("feed.jsonl:2" in e for e in errors)
+    # each said once, as "error: file…: reason" (no second copy as an ERROR log line), then the summary
+    assert len(errors) == len(set(errors)) == 4 and "ERROR" not in proc.stderr
+    assert proc.stderr.splitlines()[:-1] == errors and "4 errors" in proc.stderr.splitlines()[-1]
     out = json.loads(proc.stdout)
     assert sum(len(s["articles"]) for s in out["stories"]) == 2
     # a later bad batch loses nothing already stored
@@ -122,7 +125,7 @@ def test_bad_inputs_are_reported_and_the_rest_is_stored(tmp_path, cli_env):
     before = store.article_count()
     (tmp_path / "worse.jsonl").write_text('{"id": "x"\n')
     proc2 = newsweave("ingest", str(tmp_path / "worse.jsonl"), "--db", db, "-q", env=cli_env)
-    assert proc2.returncode == 1 and "worse.jsonl:1" in proc2.stderr
+    assert proc2.returncode == 1 and proc2.stderr.count("worse.jsonl:1") == 1
     assert open_store(db).article_count() == before == 2
     assert open_store(db).integrity_ok()
 

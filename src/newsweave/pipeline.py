@@ -215,7 +215,7 @@ class Pipeline:
         batch: list[Article] = []
         for item in items:
             if isinstance(item, InputError):
-                log.error("%s", item)
+                log.debug("skipped: %s", item)  # the caller reports report.errors (the CLI: once, as "error: …")
                 report.errors.append(item)
                 continue
             report.read += 1
