@@ -237,3 +237,27 @@ def test_a_vague_sentence_gives_way_when_the_penalty_is_on(ecb_stories):
     assert model()["vague"] > 0
     assert vague_in({**model(), "vague": 0.0}) >= 2
     assert vague_in(model()) == 0
+
+
+def test_a_summary_sentence_never_cites_an_article_that_gives_another_value():
+    # Three outlets: one says Alves resigned on Thursday's 120-98 vote, one that he did not resign and
+    # the vote was on Wednesday, one that Costa resigned after a 110-98 vote. Each summary sentence
+    # cites only articles that state it as written, whatever words the others share with it.
+    texts = {
+        "a": "Finance minister Pedro Alves resigned on Friday after the budget vote in Lisbon, government officials "
+             "said. The budget was rejected by parliament on Thursday evening in a vote of 120 to 98.",
+        "b": "Finance minister Pedro Alves did not resign on Friday after the budget vote in Lisbon, government "
+             "officials said. The budget was rejected by parliament on Wednesday evening in a vote of 120 to 98.",
+        "c": "Finance minister Joao Costa resigned on Friday after the budget vote in Porto, government officials "
+             "said. The budget was rejected by parliament on Thursday evening in a vote of 110 to 98.",
+    }
+    articles = [Article(id=k, text=v, outlet=o) for (k, v), o in zip(texts.items(), ("Reuters", "AP", "BBC"))]
+    clean_batch(articles)
+    analyses = list(analyse(articles))
+    facts = compare_story(analyses, story_id="S")
+    summary = summarise(facts, analyses)
+    assert summary
+    for sentence in summary:
+        writer = next(k for k, v in texts.items() if sentence.text in v)
+        assert sentence.sources == [writer], (sentence.text, sentence.sources)
+        assert supported(sentence, analyses)

@@ -235,6 +235,7 @@ def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, 
     short: set[tuple[str, int]] = set()
     for k, fact in enumerate(facts):
         articles = [a for a in dict.fromkeys(s.article for s in fact.sources) if a in by_id]
+        disputed = _disputed(fact)
         for span in fact.sources:
             an = by_id.get(span.article)
             located = _locate(an, span.start) if an else None
@@ -253,14 +254,31 @@ def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, 
                     continue
                 cand = found[key] = {"sentence": SummarySentence(text=text, sources=[span.article], facts=[]),
                                      "words": n_words, "at": (an.article.published or "", order[span.article], i),
-                                     "key": key, "stems": stems}
+                                     "key": key, "stems": stems, "against": set()}
             if k not in cand["sentence"].facts:
                 cand["sentence"].facts.append(k)
-            # the fact's other articles that state enough of this very sentence to be cited for it
+            # the fact's other articles that state enough of this very sentence to be cited for it,
+            # except those that give another value than this sentence's article does
+            cand["against"].update(disputed.get(span.article, ()))
             for a in articles:
                 if a not in cand["sentence"].sources and _stated(cand["stems"], by_id[a]):
                     cand["sentence"].sources.append(a)
+    for cand in found.values():  # a sentence of two facts (clauses) is disputed if either is
+        cand["sentence"].sources = [a for a in cand["sentence"].sources if a not in cand["against"]]
     return list(found.values())
+
+
+def _disputed(fact: Fact) -> dict[str, set[str]]:
+    """For each article of a conflicting fact, the articles that state another value of a kind it
+    states ("Pedro Alves resigned" against "Joao Costa resigned", "resigned" against "did not
+    resign"): they must not be cited for its sentence, however many of its words they share."""
+    out: dict[str, set[str]] = {}
+    for v in fact.values:
+        for w in fact.values:
+            if v is not w and v["kind"] == w["kind"] and v["value"].lower() != w["value"].lower():
+                for a in v["articles"]:
+                    out.setdefault(a, set()).update(b for b in w["articles"] if b not in v["articles"])
+    return out
 
 
 @functools.lru_cache(maxsize=65536)
