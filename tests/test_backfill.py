@@ -143,7 +143,7 @@ def test_cli_backfill_on_a_local_cluster_reports_bad_input(tmp_path, cli_env):
     proc = subprocess.run([NEWSWEAVE, "backfill", str(SEEDS[0]), str(SEEDS[1]), str(bad), "--workers", "1",
                            "--db", db, "--format", "json", "-q"], capture_output=True, text=True, env=cli_env, timeout=300)
     assert proc.returncode == 1, proc.stderr  # one bad line: reported, the rest stored
-    assert f"{bad}:2:" in proc.stderr
+    assert proc.stderr.startswith(f"error: {bad}:2:") and proc.stderr.count("\n") == 1  # nothing but the error
     report = json.loads(proc.stdout)
     assert report["added"] == 3 and len(report["errors"]) == 1
     store = open_store(db)
@@ -151,12 +151,21 @@ def test_cli_backfill_on_a_local_cluster_reports_bad_input(tmp_path, cli_env):
     assert len(seeds_story) == 1 and len(store.get_story(seeds_story[0])["articles"]) == 2
 
 
+def test_cli_backfill_quiet_prints_only_its_report_in_words(tmp_path, cli_env):
+    proc = subprocess.run([NEWSWEAVE, "backfill", str(SEEDS[0]), "--workers", "1", "--db", str(tmp_path / "one.db"),
+                           "-q"], capture_output=True, text=True, env=cli_env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # no Dask INFO lines (scheduler, nanny) under -q
+    assert proc.stdout == ("1 article read from 1 shard, 1 added, 0 already stored, 0 duplicates, 0 errors, "
+                           "1 story in 1 window (0 merged across windows)\n")
+
+
 def test_cli_backfill_on_a_running_scheduler(client, tmp_path, cli_env):
     db = str(tmp_path / "sched.db")
     proc = subprocess.run([NEWSWEAVE, "backfill", *SHARDS[-3:], "--scheduler", client.cluster.scheduler_address,
                            "--db", db, "-q"], capture_output=True, text=True, env=cli_env, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    assert "60 added" in proc.stdout
+    assert proc.stdout.startswith("60 articles read from 3 shards, 60 added, 0 already stored, ") and "windows" in proc.stdout
     assert open_store(db).article_count() == 60
     assert client.cluster.scheduler_address  # the shared cluster is still up: the command only disconnected
     assert len(client.scheduler_info()["workers"]) == 2

@@ -123,3 +123,15 @@ def test_dev_null_and_stdout_outputs_still_work(articles):
     assert invoke("cluster", str(articles), "-o", "/dev/null", "-q").exit_code == 0
     printed = invoke("cluster", str(articles), "-q")
     assert printed.exit_code == 0 and printed.output.count('"id"') == 2
+
+
+# -- counts in words ---------------------------------------------------------------------------------
+def test_ingest_summary_says_one_article_and_one_story(tmp_path):
+    from conftest import SEEDS
+
+    result = invoke("ingest", str(SEEDS[0]), "--db", str(tmp_path / "one.db"), "-q", "--processes", "1")
+    assert result.exit_code == 0, result.output
+    assert result.output == "1 article read, 1 added, 0 already stored, 0 duplicates, 0 errors, 1 story updated\n"
+    again = invoke("ingest", str(SEEDS[0]), *[str(p) for p in SEEDS], "--db", str(tmp_path / "one.db"), "-q",
+                   "--processes", "1")
+    assert again.output.startswith("3 articles read, 1 added, 2 already stored, ")

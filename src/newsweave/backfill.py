@@ -407,5 +407,8 @@ def local_client(n_workers: int):
     """A client on a local cluster of ``n_workers`` single-threaded worker processes."""
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    # No dashboard; the scheduler's small HTTP server (health routes) on a free local port: with
+    # dashboard_address=None it still takes :8787 (a UserWarning on stderr when that port is busy).
+    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                           dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False})
     return Client(cluster)

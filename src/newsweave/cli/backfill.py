@@ -8,7 +8,7 @@ import click
 
 from ..errors import NewsweaveError
 from ..store import open_store
-from .base import db_option, echo_error, echo_json, format_option, main, quiet_option
+from .base import db_option, echo_error, echo_json, format_option, main, plural, quiet_option
 
 
 @main.command()
@@ -42,13 +42,15 @@ def backfill(shards, scheduler, n_workers, window_days, context_days, outlet, ba
 
     if bool(scheduler) == bool(n_workers):
         raise click.UsageError("give exactly one of --scheduler ADDRESS or --workers N")
-    if quiet:
-        logging.getLogger("distributed").setLevel(logging.ERROR)
     try:
         store = open_store(db)
     except NewsweaveError as e:
         raise click.ClickException(str(e)) from e
     from distributed import Client
+
+    # Importing distributed sets its logger to INFO (dask's logging config): set it after. Its
+    # progress lines (scheduler and nanny start and stop, …) only with -v; nothing but errors with -q.
+    logging.getLogger("distributed").setLevel(logging.ERROR if quiet else logging.getLogger().getEffectiveLevel())
 
     client = Client(scheduler) if scheduler else local_client(n_workers)
     try:
@@ -64,8 +66,8 @@ def backfill(shards, scheduler, n_workers, window_days, context_days, outlet, ba
     if fmt == "json":
         echo_json(report.to_json())
     else:
-        click.echo(f"{report.read} articles read from {report.shards} shards, {report.added} added, "
-                   f"{report.already_stored} already stored, {report.duplicates} duplicates, "
-                   f"{len(report.errors)} errors, {len(report.stories)} stories in {report.windows} windows "
-                   f"({report.merged_across_windows} merged across windows)")
+        click.echo(f"{plural(report.read, 'article')} read from {plural(report.shards, 'shard')}, {report.added} added, "
+                   f"{report.already_stored} already stored, {plural(report.duplicates, 'duplicate')}, "
+                   f"{plural(len(report.errors), 'error')}, {plural(len(report.stories), 'story', 'stories')} in "
+                   f"{plural(report.windows, 'window')} ({report.merged_across_windows} merged across windows)")
     sys.exit(1 if report.errors else 0)

@@ -77,6 +77,11 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """"1 article", "2 articles" (``words``: the plural when it is not ``word`` + s)."""
+    return f"{n} {word if n == 1 else words or word + 's'}"
+
+
 def echo_error(message: str) -> None:
     click.echo(f"error: {message}", err=True)
 

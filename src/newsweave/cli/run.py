@@ -10,7 +10,7 @@ from .. import render
 from ..errors import NewsweaveError
 from ..read import read_paths
 from ..store import MAX_OFFSET, open_store
-from .base import DEFAULT_PROCESSES, db_option, echo_error, echo_json, format_option, main, quiet_option
+from .base import DEFAULT_PROCESSES, db_option, echo_error, echo_json, format_option, main, plural, quiet_option
 
 
 def _ingest(paths: tuple[str, ...], db: str, outlet: str | None, quiet: bool, n_process: int, batch_size: int):
@@ -29,8 +29,9 @@ def _ingest(paths: tuple[str, ...], db: str, outlet: str | None, quiet: bool, n_
 
 
 def _summary_line(report) -> str:
-    return (f"{report.read} articles read, {report.added} added, {report.already_stored} already stored, "
-            f"{report.duplicates} duplicates, {len(report.errors)} errors, {len(report.stories)} stories updated")
+    return (f"{plural(report.read, 'article')} read, {report.added} added, {report.already_stored} already stored, "
+            f"{plural(report.duplicates, 'duplicate')}, {plural(len(report.errors), 'error')}, "
+            f"{plural(len(report.stories), 'story', 'stories')} updated")
 
 
 def _print_stories(stories: list[dict], fmt: str, report=None) -> None:
