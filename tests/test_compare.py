@@ -198,6 +198,18 @@ def test_short_reports_that_differ_only_in_a_name_a_place_or_a_count_conflict_en
         f.status == "corroborated" for f in agreed if len(f.outlets) == 2)
 
 
+def test_a_short_whole_sentence_two_outlets_state_is_a_corroborated_fact():
+    # Two content words are a claim in a sentence written as one; not in a heading or a split's tail.
+    a = Article(id="a", outlet="A", text="The minister resigned on Friday. Macron spoke at 10 a.m. in Paris today. "
+                "Prices rose 5 percent in March, the office said.")
+    b = Article(id="b", outlet="B", text="Police said the minister resigned on Friday. Macron spoke at 10 a.m. "
+                "Breaking News Update\n\nThe army was deployed to the border overnight.")
+    facts = compare_story(_analyse(a, b), story_id="S")
+    (resigned,) = _facts_with(facts, "minister resigned on Friday")
+    assert resigned.status == "corroborated" and _articles(resigned) == {"a", "b"}
+    assert not _facts_with(facts, "Breaking News Update")
+
+
 def test_money_in_different_currencies_is_not_a_changed_number():
     # A real pair from ECB+ (the Cannes jewel heist): pounds against euros is a conversion.
     pounds = V.extract("making off with jewellery worth £88m in one of the world's biggest ever heists.", [])

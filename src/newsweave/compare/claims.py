@@ -131,7 +131,7 @@ def build_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None =
                 start, end = sent.start + s, sent.start + e
                 text = art.text[start:end]
                 tokens = content_words(text)
-                if not _says_something(tokens):
+                if not _says_something(tokens, text, whole=len(spans) == 1):
                     continue
                 mentions = _mentions_in(an, start, end)
                 claim = Claim(len(claims), art.id, art.outlet, source, si, position, ci, start, end,
@@ -144,10 +144,20 @@ def build_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None =
     return claims
 
 
-def _says_something(tokens: list[str]) -> bool:
+def _says_something(tokens: list[str], text: str, whole: bool = False) -> bool:
     """A claim needs three content words that are not dates or numbers ("Friday, Sep 10, 2010 |
-    Updated 8:52 PM EDT" is a timestamp line, not a claim)."""
-    return sum(1 for t in tokens if not t.isdigit() and t not in DATE_WORDS) >= 3
+    Updated 8:52 PM EDT" is a timestamp line, not a claim), or two in a whole sentence written as
+    one ("The minister resigned on Friday.", "She died at the hospital.": starts with a capital,
+    ends in a full stop and has a lower-case word, so not a heading, a caption or a split's tail)."""
+    n = sum(1 for t in tokens if not t.isdigit() and t not in DATE_WORDS)
+    if n >= 3:
+        return True
+    return (n == 2 and whole and SENTENCE_START.match(text) is not None and SENTENCE_END.search(text) is not None
+            and re.search(r"\b[a-z]{2,}", text) is not None)
+
+
+SENTENCE_START = re.compile(r"\s*[\"'“‘(]?[A-Z0-9]")  # not "echoed through the building." (a split's tail)
+SENTENCE_END = re.compile(r"[.!?][\"'”’)]?\s*$")
 
 
 def _mentions_in(an: Analysis, start: int, end: int) -> list[tuple[int, int, str, str]]:
