@@ -3,9 +3,16 @@ databases. Each runs the real command (click's CliRunner, or the installed scrip
 files: the small story database of test_api and the seed articles."""
 from __future__ import annotations
 
+import os
+import resource
+import signal
+import subprocess
+import threading
+
 import pytest
 from click.testing import CliRunner
 
+from conftest import NEWSWEAVE, SEEDS
 from newsweave.cli import main
 from test_api import build
 
@@ -83,13 +90,6 @@ def test_an_unwritable_output_is_one_line_and_exit_2(tmp_path, articles, command
 
 def test_an_output_is_written_whole_or_not_at_all(tmp_path, articles):
     """A run killed by a file-size limit part-way through its output leaves the older output as it was."""
-    import os
-    import resource
-    import signal
-    import subprocess
-
-    from conftest import NEWSWEAVE
-
     out = tmp_path / "facts.jsonl"
     ok = subprocess.run([NEWSWEAVE, "compare", str(articles), "-o", str(out)], capture_output=True, text=True,
                         timeout=300)
@@ -112,8 +112,6 @@ def test_an_output_is_written_whole_or_not_at_all(tmp_path, articles):
 
 
 def _umask() -> int:
-    import os
-
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -127,11 +125,54 @@ def test_dev_null_and_stdout_outputs_still_work(articles):
 
 # -- counts in words ---------------------------------------------------------------------------------
 def test_ingest_summary_says_one_article_and_one_story(tmp_path):
-    from conftest import SEEDS
-
     result = invoke("ingest", str(SEEDS[0]), "--db", str(tmp_path / "one.db"), "-q", "--processes", "1")
     assert result.exit_code == 0, result.output
     assert result.output == "1 article read, 1 added, 0 already stored, 0 duplicates, 0 errors, 1 story updated\n"
     again = invoke("ingest", str(SEEDS[0]), *[str(p) for p in SEEDS], "--db", str(tmp_path / "one.db"), "-q",
                    "--processes", "1")
     assert again.output.startswith("3 articles read, 1 added, 2 already stored, ")
+
+
+# -- a mistyped --db: the read-only commands stop instead of creating an empty database ------------
+@pytest.mark.parametrize("args", [["stories"], ["story", "s-visit"], ["entities"], ["events", "--format", "csv"],
+                                  ["serve", "--get", "/api/stories"], ["serve", "--port", "0"]])
+def test_reading_a_database_that_is_not_there_stops(tmp_path, monkeypatch, args):
+    monkeypatch.delenv("NEWSWEAVE_TOKEN", raising=False)
+    typo = tmp_path / "typo.db"
+    result = invoke(*args, "--db", str(typo))
+    assert result.exit_code == 2, result.output
+    assert result.output == f"error: no database at {typo} (run `newsweave ingest …` first)\n"
+    assert list(tmp_path.iterdir()) == []  # nothing created
+
+
+def test_the_same_commands_read_a_database_that_is_there(db, monkeypatch):
+    monkeypatch.delenv("NEWSWEAVE_TOKEN", raising=False)
+    assert "Earthquake strikes" in invoke("stories", "--db", db).output
+    assert invoke("story", "s-visit", "--db", db).exit_code == 0
+    assert "Lindsay Lohan" in invoke("entities", "--db", db).output
+    assert "Shehbaz Sharif" in invoke("events", "--db", db, "--format", "csv").output
+    assert invoke("serve", "--get", "/api/health", "--db", db).exit_code == 0
+
+
+def test_a_writable_server_may_start_on_a_new_database(tmp_path):
+    """With a token the server can be written to, so a missing database is made (and said so)."""
+    new = tmp_path / "new.db"
+    proc = subprocess.Popen([NEWSWEAVE, "serve", "--db", str(new), "--port", "0"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=dict(os.environ, NEWSWEAVE_TOKEN="t0ken-123"))
+    try:
+        first: list[str] = []
+        reader = threading.Thread(target=lambda: first.append(proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(60)
+        assert first and "serving on http://" in first[0], first
+        assert new.exists()
+    finally:
+        proc.terminate()
+        _out, err = proc.communicate(timeout=30)
+    assert f"note: no database at {new}" in err
+
+
+def test_ingest_still_creates_the_database(tmp_path):
+    fresh = tmp_path / "fresh.db"
+    assert invoke("ingest", str(SEEDS[0]), "--db", str(fresh), "-q", "--processes", "1").exit_code == 0
+    assert fresh.exists() and invoke("stories", "--db", str(fresh)).exit_code == 0

@@ -62,6 +62,18 @@ def db_option(f):
                         help="Database: a SQLite file path (or a postgresql:// URL).")(f)
 
 
+def is_sqlite(db: str) -> bool:
+    return not db.startswith(("postgresql://", "postgres://"))
+
+
+def require_database(db: str) -> None:
+    """Commands that only read stop on a SQLite file that is not there (a mistyped --db would
+    otherwise be created, empty, and read as "no stories"); a PostgreSQL URL is left to the server."""
+    if is_sqlite(db) and not os.path.exists(db):
+        echo_error(f"no database at {db} (run `newsweave ingest …` first)")
+        sys.exit(2)
+
+
 def format_option(*choices: str, default: str = "text"):
     def deco(f):
         return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default,

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from ..errors import NewsweaveError
-from .base import db_option, echo_error, echo_json, format_option, main
+from .base import db_option, echo_error, echo_json, format_option, main, require_database
 
 ENTITY_FIELDS = ["id", "name", "type", "aliases", "roles", "articles"]
 EVENT_FIELDS = ["story", "actor", "action", "target", "place", "date", "sources"]
@@ -44,6 +44,7 @@ def _analyses(paths: tuple[str, ...], published: str | None):
 def _store(db: str):
     from ..store import open_store
 
+    require_database(db)
     try:
         return open_store(db, readonly=True)
     except NewsweaveError as e:

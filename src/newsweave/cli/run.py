@@ -10,7 +10,8 @@ from .. import render
 from ..errors import NewsweaveError
 from ..read import read_paths
 from ..store import MAX_OFFSET, open_store
-from .base import DEFAULT_PROCESSES, db_option, echo_error, echo_json, format_option, main, plural, quiet_option
+from .base import (DEFAULT_PROCESSES, db_option, echo_error, echo_json, format_option, main, plural, quiet_option,
+                   require_database)
 
 
 def _ingest(paths: tuple[str, ...], db: str, outlet: str | None, quiet: bool, n_process: int, batch_size: int):
@@ -130,6 +131,7 @@ def stories(db, fmt, limit, offset, query, outlet, entity, sort):
       newsweave stories --query tokayev --format json
       newsweave stories --sort sources -n 10
     """
+    require_database(db)
     store = open_store(db)
     rows = store.list_stories(query=query, outlet=outlet, entity=entity, sort=sort, limit=limit, offset=offset)
     if fmt == "json":
@@ -150,6 +152,7 @@ def story(story_id, db, fmt):
       newsweave story s1a2b3c4
       newsweave story s1a2b3c4 --format json | jq '.facts[] | select(.status=="conflicting")'
     """
+    require_database(db)
     s = open_store(db).get_story(story_id)
     if s is None:
         raise click.ClickException(f"no story {story_id!r} in {db} (see `newsweave stories`)")

@@ -9,7 +9,7 @@ import sys
 import click
 
 from ..errors import NewsweaveError
-from .base import db_option, echo_error, main
+from .base import db_option, echo_error, is_sqlite, main, require_database
 
 
 @main.command()
@@ -46,6 +46,10 @@ def serve(db, host, port, token, private, max_body_mb, max_batch, workers, get_p
 
     if private and not token:
         raise click.UsageError("--private needs a token: set NEWSWEAVE_TOKEN (or --token)")
+    if get_path or not token:  # nothing can write to it: a missing file is a mistyped --db
+        require_database(db)
+    elif is_sqlite(db) and not os.path.exists(db):
+        click.echo(f"note: no database at {db}: a new one is made for the articles POSTed to this server", err=True)
     try:
         store = open_store(db)
     except NewsweaveError as e:
