@@ -228,6 +228,22 @@ def test_bad_list_parameters_are_422(client, params, words):
     assert_error(client.get("/api/stories", params=params), 422, *words)
 
 
+def test_control_characters_in_a_search_are_dropped_not_matched_or_echoed(client):
+    everything = ids(client.get("/api/stories"))
+    assert ids(client.get("/api/stories", params={"q": "earthquake"})) == ["s-quake"]
+    assert ids(client.get("/api/stories", params={"q": "tokayev\x00earthquake"})) == []  # two words, no story has both
+    assert ids(client.get("/api/stories", params={"q": "\x00earthquake\x07"})) == ["s-quake"]
+    assert ids(client.get("/api/stories", params={"q": "earthquake", "outlet": "Reuters\x00"})) == ["s-quake"]
+    assert ids(client.get("/api/stories", params={"q": "\x00"})) == everything  # nothing left: no filter, as q=
+    assert ids(client.get("/api/stories?q=%00zzzz")) == []  # not a pattern cut short at the NUL
+    page = client.get("/", params={"q": "\x00earthquake\x1b", "outlet": "\x00"})
+    assert page.status_code == 200 and "\x00" not in page.text and "\x1b" not in page.text
+    assert 'name="q" value="earthquake"' in page.text and "Earthquake strikes" in page.text
+    assert "Lohan in rehab" not in page.text
+    redirect = client.get("/search", params={"q": "tok\x00ayev"}, follow_redirects=False)
+    assert redirect.status_code == 303 and redirect.headers["location"] == "/?q=tok+ayev"
+
+
 def test_the_largest_offset_is_an_empty_page_and_a_larger_one_a_clear_422(client):
     assert ids(client.get("/api/stories", params={"offset": "1000000000"})) == []
     page = client.get("/", params={"offset": "99999999999999999999"})

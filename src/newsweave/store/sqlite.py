@@ -6,6 +6,7 @@ WAL mode and a busy timeout let a server read while another process writes.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -20,6 +21,9 @@ from .schema import MIGRATIONS, SCHEMA_VERSION
 ARTICLE_COLUMNS = ("id", "content_hash", "story_id", "duplicate_of", "outlet", "url", "title", "published",
                    "dateline", "text", "clean_text", "segments", "extra", "source", "analysis", "seq",
                    "ingested_at")
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def now() -> str:
@@ -191,7 +195,8 @@ class SQLiteStore:
         """Story summaries (no facts), newest update first or by independent sources."""
         where, args = [], []
         if query:
-            for word in query.lower().split():
+            # a NUL would end the LIKE pattern early (and match every story): control characters split words
+            for word in CONTROL.sub(" ", query).lower().split():
                 where.append("search_text LIKE ? ESCAPE '\\'")
                 args.append("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
         if outlet:

@@ -4,6 +4,7 @@ and back under load. The write hands the pipeline work to a thread (its own data
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -33,6 +34,18 @@ ARTICLE_FIELDS = ("id", "title", "outlet", "url", "published", "dateline", "stor
                   "clean_text", "extra", "source", "content_hash", "ingested_at")
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1 control characters (NUL among them)
+
+
+def text_filter(value: str | None) -> str | None:
+    """A free-text parameter (q, outlet, entity) without control characters: a NUL in a LIKE
+    pattern ended it early in SQLite (``q=%00`` matched every story), PostgreSQL refuses NUL, and a
+    page would echo it raw into its search box. Each becomes a space; nothing left is no filter."""
+    if value is None:
+        return None
+    return CONTROL.sub(" ", value).strip() or None
+
+
 def store_of(request: Request):
     return request.app.state.store
 
@@ -58,6 +71,7 @@ def story_query(request: Request, q: str | None, outlet: str | None, entity: str
                 until: str | None, sort: str, limit: int, offset: int) -> dict[str, Any]:
     """One page of stories and the links to the pages around it (shared by the API and the web page)."""
     store = store_of(request)
+    q, outlet, entity = text_filter(q), text_filter(outlet), text_filter(entity)
     rows = store.list_stories(query=q or None, outlet=outlet or None, entity=entity or None,
                               since=time_bound(since, "since"), until=time_bound(until, "until", end=True),
                               sort=sort, limit=limit + 1, offset=offset)

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..store import MAX_OFFSET
 from . import present
-from .api import article_json, story_query
+from .api import article_json, story_query, text_filter
 from .security import Problem, require_read
 
 router = APIRouter(dependencies=[Depends(require_read)], include_in_schema=False)
@@ -57,6 +57,7 @@ async def index(
     sort: Literal["updated", "sources"] = "updated",
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> HTMLResponse:
+    q, outlet, entity = text_filter(q), text_filter(outlet), text_filter(entity)  # echoed below: no NUL
     size = request.app.state.settings.page_size
     page = story_query(request, q, outlet, entity, since, until, sort, size, offset)
     filters = {k: v for k, v in (("q", q), ("outlet", outlet), ("entity", entity), ("since", since),
@@ -79,6 +80,7 @@ async def index(
 
 @router.get("/search", response_class=RedirectResponse)
 async def search(q: str = "") -> RedirectResponse:
+    q = text_filter(q) or ""
     return RedirectResponse("/?" + urlencode({"q": q}) if q else "/", status_code=303)
 
 
