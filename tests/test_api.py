@@ -411,8 +411,11 @@ def test_private_server_closes_reads(built):
         basic = base64.b64encode(f"me:{TOKEN}".encode()).decode()
         assert c.get("/stories/s-visit", headers={"Authorization": f"Basic {basic}"}).status_code == 200
         assert c.get("/", headers={"Authorization": "Bearer nope"}).status_code == 403
-        health = c.get("/api/health").json()
-        assert health["ok"] is True and "stories" not in health
+        # health answers anyone, but tells a request without the token only that the server is up
+        assert c.get("/api/health").json() == {"ok": True, "status": "ok"}
+        assert c.get("/api/health", headers={"Authorization": "Bearer nope"}).json() == {"ok": True, "status": "ok"}
+        full = c.get("/api/health", headers=AUTH).json()
+        assert full["stories"] == 4 and full["articles"] == 7 and full["writes_enabled"] is True
 
 
 # -- limits and malformed bodies (refused before any NLP runs) ------------------------------------

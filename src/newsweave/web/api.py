@@ -84,14 +84,17 @@ def _page_url(request: Request, offset: int) -> str:
     return f"{request.url.path}?{request.url.include_query_params(offset=offset).query}"
 
 
-@router.get("/health", summary="Liveness and database counts")
+@router.get("/health", summary="Liveness (and, to those who may read, version and database counts)")
 async def health(request: Request) -> dict[str, Any]:
+    """Always answered (monitors need no token); a private server tells a request without its token
+    only that it is up: not its version, whether it takes writes, nor how much it holds."""
     settings = request.app.state.settings
+    out: dict[str, Any] = {"ok": True, "status": "ok"}
+    if settings.private and not token_matches(presented_token(request), settings.token):
+        return out
     store = store_of(request)
-    out: dict[str, Any] = {"ok": True, "status": "ok", "version": request.app.version,
-                           "writes_enabled": bool(settings.token)}
-    if not settings.private or token_matches(presented_token(request), settings.token):
-        out.update(articles=store.article_count(), stories=store.story_count())
+    out.update(version=request.app.version, writes_enabled=bool(settings.token),
+               articles=store.article_count(), stories=store.story_count())
     return out
 
 
