@@ -182,10 +182,13 @@ def test_rss_feed_one_article_per_item():
     arts = _read(path, outlet="ignored")
     uci = [r for r in _records() if str(r.get("id", "")).startswith("uci-")]
     assert len(arts) == 9
-    assert all(a.outlet == "Market Wire" for a in arts)  # the feed's own title wins
+    # an aggregator's item is credited to the outlet its closing link names, not to the feed;
+    # the feed's own title (not the caller's --outlet) for an item that names none
+    assert [a.outlet for a in arts] == ["Los Angeles Times", "Livemint", "IFA Magazine", "IFA Magazine", "Moneynews",
+                                        "NASDAQ", "MarketWatch", "FXstreet.com", "Market Wire"]
     for art, rec in zip(arts, uci):
-        assert art.title == rec["title"] and art.url == rec["url"]
-        assert rec["text"] in art.text
+        assert art.title == rec["title"] and art.url == rec["url"] and art.outlet == rec["outlet"]
+        assert art.text == rec["text"]  # without the credit line "… Los Angeles Times"
         assert datetime.fromisoformat(art.published) == datetime.fromisoformat(rec["published"]).replace(microsecond=0)
     jackman = arts[-1]
     assert jackman.source == f"{path}#9"
@@ -193,6 +196,18 @@ def test_rss_feed_one_article_per_item():
         assert " ".join(sentence.split()) in jackman.text
     assert "track()" not in jackman.text and "<p>" not in jackman.text
     assert jackman.published == "2008-12-12T18:30:00+00:00"
+
+
+def test_an_aggregator_item_with_a_source_element_is_credited_to_that_outlet():
+    feed = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Google News</title>'
+            b'<item><title>Quake hits Peru - Reuters</title><link>https://news.google.com/a1</link>'
+            b'<source url="https://www.reuters.com">Reuters</source>'
+            b'<description>A magnitude 6.1 quake hit southern Peru on Tuesday, officials said.</description></item>'
+            b'<item><title>Quake in Peru</title><link>https://news.google.com/a2</link>'
+            b'<description>Officials said a strong quake hit southern Peru.</description></item>'
+            b'</channel></rss>')
+    arts = [a for a in read_bytes(feed, "gn.xml") if isinstance(a, Article)]
+    assert [a.outlet for a in arts] == ["Reuters", "Google News"]
 
 
 def test_atom_feed():

@@ -113,7 +113,8 @@ def read_feed(stream: BinaryIO, path: str, outlet: str | None, size: int | None)
 
 
 def entry_article(entry: Any, path: str, source: str, outlet: str | None, n: int) -> Article:
-    text = scrub(_entry_text(entry))  # the lenient parser passes "&#0;" and "&#xd800;" through
+    credited = _credited_outlet(entry)
+    text = scrub(_entry_text(entry, drop=credited))  # the lenient parser passes "&#0;" and "&#xd800;" through
     if not text.strip():
         raise InputError(path, f"entry {n}: no text (no content or summary)")
     published = None
@@ -130,16 +131,41 @@ def entry_article(entry: Any, path: str, source: str, outlet: str | None, n: int
     if tags:
         extra["tags"] = tags
     title = _plain(entry.get("title"), entry.get("title_detail"))
+    outlet = (credited and credited[0]) or outlet
     return Article(id=content_id(text), text=text, title=scrub(title) if title else None,
                    outlet=scrub(outlet) if outlet else None, url=scrub(entry.get("link") or "") or None,
                    published=published, source=source, extra=scrub_json(extra, 4))
 
 
-def _entry_text(entry: Any) -> str:
-    """The fullest body an entry has: its longest content element, else its summary."""
+# An aggregator's item (Google News, a market wire) credits the outlet that wrote it: in a
+# <source> element, or as a link to the item's own URL closing its description
+# ("… should not slow taper <a href="http://www.latimes.com/…">Los Angeles Times</a>").
+CLOSING_LINK = re.compile(r"""<a\s[^>]*?href=["']([^"']+)["'][^>]*>\s*([^<]{1,80}?)\s*</a>\s*$""", re.IGNORECASE)
+
+
+def _credited_outlet(entry: Any) -> tuple[str, str | None] | None:
+    """(outlet, closing link markup to drop from the text or None) that the item itself names."""
+    source = entry.get("source") or {}
+    if isinstance(source, dict) and (source.get("title") or "").strip():
+        return " ".join(source["title"].split()), None
+    link = (entry.get("link") or "").strip()
+    m = CLOSING_LINK.search((entry.get("summary") or "").strip())
+    if link and m and html_to_text(m.group(1)).strip() == link:
+        name = " ".join(html_to_text(m.group(2)).split())
+        if name and len(name.split()) <= 6 and name.lower() != (entry.get("title") or "").strip().lower():
+            return name, m.group(0)
+    return None
+
+
+def _entry_text(entry: Any, drop: tuple[str, str | None] | None = None) -> str:
+    """The fullest body an entry has: its longest content element, else its summary (without the
+    closing link that credits the outlet, ``drop``)."""
     candidates = [(c.get("value") or "", c.get("type") or "") for c in entry.get("content") or []]
     detail = entry.get("summary_detail") or {}
-    candidates.append((entry.get("summary") or "", detail.get("type") or "text/html"))
+    summary = (entry.get("summary") or "").strip()
+    if drop and drop[1] and summary.endswith(drop[1]):
+        summary = summary[: -len(drop[1])]
+    candidates.append((summary, detail.get("type") or "text/html"))
     best = ""
     for value, kind in candidates:
         text = html_to_text(value) if "html" in kind else "\n".join(
