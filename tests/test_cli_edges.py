@@ -176,3 +176,23 @@ def test_ingest_still_creates_the_database(tmp_path):
     fresh = tmp_path / "fresh.db"
     assert invoke("ingest", str(SEEDS[0]), "--db", str(fresh), "-q", "--processes", "1").exit_code == 0
     assert fresh.exists() and invoke("stories", "--db", str(fresh)).exit_code == 0
+
+
+# -- an input with no article: said, as ingest says it (an error, exit 1) -------------------------
+@pytest.mark.parametrize("command", ["cluster", "compare", "summarize", "ingest"])
+@pytest.mark.parametrize("content, words", [(b"", "empty file"), (b"\n   \n\t\n", "empty file (only whitespace)")])
+def test_an_input_without_articles_is_an_error_as_for_ingest(tmp_path, command, content, words):
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(content)
+    out = ["--db", str(tmp_path / "x.db"), "-q"] if command == "ingest" else ["-o", str(tmp_path / "out.jsonl")]
+    result = invoke(command, str(src), *out)
+    assert result.exit_code == 1, result.output
+    assert f"error: {src}: {words}\n" in result.output
+    assert result.output.count("error:") == 1
+    if command != "ingest":
+        assert (tmp_path / "out.jsonl").read_text() == ""  # an empty result, as for bad lines: written
+
+
+def test_an_empty_standard_input_is_said_too():
+    result = invoke("cluster", "-", "-q", input="")
+    assert result.exit_code == 1 and "error: -: empty file" in result.output

@@ -94,6 +94,18 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word if n == 1 else words or word + 's'}"
 
 
+def empty_input(path: str) -> NewsweaveError:
+    """The error of an input with no line but blank ones, in ingest's words ("empty file", or
+    "empty file (only whitespace)"); like ingest, the command then exits 1."""
+    from ..errors import InputError
+
+    try:
+        blank = path != "-" and os.path.getsize(path) > 0
+    except OSError:
+        blank = False
+    return InputError(path, "empty file (only whitespace)" if blank else "empty file")
+
+
 def echo_error(message: str) -> None:
     click.echo(f"error: {message}", err=True)
 

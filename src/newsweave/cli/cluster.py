@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from ..errors import InputError
 from ..read.jsonl import jsonl_records
-from .base import DEFAULT_PROCESSES, echo_error, echo_json, format_option, main, output_file, quiet_option
+from .base import DEFAULT_PROCESSES, echo_error, echo_json, empty_input, format_option, main, output_file, quiet_option
 from .compare import eval_group
 
 
@@ -79,6 +79,9 @@ def cluster(input_path, output_path, n_process, quiet):
     from ..evaluate.clustering import article_from_row
 
     rows, errors = _read_or_exit(input_path, ("id", "text"))
+    if not rows and not errors:  # not one line but blank ones: an error, as for ingest
+        errors = [empty_input(input_path)]
+        echo_error(str(errors[0]))
     if n_process is None:
         n_process = DEFAULT_PROCESSES if len(rows) >= PARALLEL_FROM else 1
     with output_file(output_path) as out:  # an unwritable output stops the command before the work

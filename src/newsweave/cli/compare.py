@@ -14,7 +14,7 @@ import click
 from ..errors import InputError
 from ..read.jsonl import jsonl_records
 from ..model import Analysis, Article, to_dict
-from .base import echo_error, echo_json, main, output_file
+from .base import echo_error, echo_json, empty_input, main, output_file
 
 
 @main.group("eval")
@@ -134,12 +134,16 @@ def summarize_cmd(input_path: str, output: str, max_sentences: int) -> None:
 
 
 def _read(path: str) -> tuple[dict[str, list[Article]], list[InputError]]:
-    """The input's stories; an input that cannot be opened stops the command (exit 2, as `cluster`)."""
+    """The input's stories; an input that cannot be opened stops the command (exit 2, as `cluster`);
+    one with no line but blank ones is an error (exit 1, as for `ingest`)."""
     try:
-        return read_story_articles(path)
+        stories, errors = read_story_articles(path)
     except OSError as e:
         echo_error(f"{path}: {e.strerror or e}")
         sys.exit(2)
+    if not stories and not errors:  # not one line but blank ones: an error (exit 1), as for ingest
+        errors = [empty_input(path)]
+    return stories, errors
 
 
 def _topics(spec: str | None) -> set[int] | None:
