@@ -321,6 +321,14 @@ def test_folders_are_read_recursively_sorted_skipping_hidden_and_non_article_fil
         os.path.join("a_sub", "c_lohan.txt"), os.path.join("a_sub", "d_jackman.html"), "b_reid.txt"]
 
 
+def test_logs_and_database_journals_in_an_input_folder_are_not_articles(tmp_path):
+    (tmp_path / "a.txt").write_text("Lava from the volcano reached the sea on Tuesday, officials said.\n")
+    (tmp_path / "serve.log").write_text("INFO: 127.0.0.1 - GET /api/stories 200 OK\n")
+    (tmp_path / "news.db-wal").write_bytes(b"{not an article}\n")
+    assert [os.path.basename(a.source) for a in _read(tmp_path)] == ["a.txt"]
+    assert _read(tmp_path / "serve.log")  # named on its own, a file is always read
+
+
 def test_an_empty_folder_is_reported(tmp_path):
     [err] = _read(tmp_path)
     assert isinstance(err, InputError) and err.path == str(tmp_path) and "no article files" in err.message

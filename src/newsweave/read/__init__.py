@@ -43,6 +43,8 @@ SKIP_IN_FOLDERS = {
     ".wav", ".avi", ".mov", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".tar",
     ".tgz", ".bz2", ".xz", ".7z", ".rar", ".py", ".pyc", ".js", ".css", ".map", ".db", ".sqlite",
     ".exe", ".so", ".dll", ".bin", ".md", ".rst", ".csv", ".tsv", ".yaml", ".yml", ".toml", ".ini", ".cfg",
+    # a server's log and pid files, a database's write-ahead log and journal beside its input folder
+    ".log", ".pid", ".lock", ".db-wal", ".db-shm", ".db-journal", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal",
 }
 SKIP_NAMES = ("readme", "license", "licence", "copying", "makefile")
 NOT_REGULAR = "not a regular file (a named pipe, socket or device); skipped"
@@ -73,7 +75,7 @@ def read_paths(paths: Iterable[str], outlet: str | None = None, stdin: IO[Any] |
 def iter_files(folder: str, _seen: set[str] | None = None) -> Iterator[str | InputError]:
     """The files under ``folder`` in path order (names sorted, sub-folders in place). Hidden files
     and folders are skipped, and so are files that are plainly no articles: README/LICENSE,
-    images, documents, code, CSV. Linked folders are followed once (no loops)."""
+    images, documents, code, CSV, logs, database journals. Linked folders are followed once (no loops)."""
     seen = _seen if _seen is not None else set()
     real = os.path.realpath(folder)
     if real in seen:
