@@ -196,3 +196,13 @@ def test_an_input_without_articles_is_an_error_as_for_ingest(tmp_path, command, 
 def test_an_empty_standard_input_is_said_too():
     result = invoke("cluster", "-", "-q", input="")
     assert result.exit_code == 1 and "error: -: empty file" in result.output
+
+
+def test_eval_facts_fit_to_an_unwritable_path_stops_before_fitting(tmp_path):
+    from conftest import DATA
+
+    target = tmp_path / "missing" / "weights.json"
+    result = invoke("eval", "facts", str(DATA / "compare" / "ecbplus-gold-sample.jsonl"), "--fit", str(target),
+                    "--tune-topics", "24", "--topics", "34")
+    assert result.exit_code == 2, result.output
+    assert result.output == f"error: cannot write {target}: No such file or directory\n"

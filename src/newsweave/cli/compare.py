@@ -230,9 +230,9 @@ def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | N
     if fit_path:
         if not tune_gold:
             raise click.ClickException("no gold articles in --tune-topics to fit on")
-        overrides = F.fit_weights(tune_gold, F.analyse_gold(tune_gold))
-        with open(fit_path, "w", encoding="utf-8") as fh:
-            json.dump(overrides, fh, indent=1, sort_keys=True)
+        with output_file(fit_path) as fh:  # opened first: an unwritable path stops before the fitting
+            overrides = F.fit_weights(tune_gold, F.analyse_gold(tune_gold))
+            fh.write(json.dumps(overrides, indent=1, sort_keys=True))
         click.echo(f"pair model written to {fit_path} (copy it to src/newsweave/data/compare_weights.json "
                    "to ship it); scoring with it", err=True)
     events = F.event_level(overrides or None)
