@@ -151,6 +151,7 @@ def test_the_same_commands_read_a_database_that_is_there(db, monkeypatch):
     assert invoke("story", "s-visit", "--db", db).exit_code == 0
     assert "Lindsay Lohan" in invoke("entities", "--db", db).output
     assert "Shehbaz Sharif" in invoke("events", "--db", db, "--format", "csv").output
+    assert invoke("events", "--db", db).output.endswith("in Islamabad on 2025-02-05  [1 source]\n")
     assert invoke("serve", "--get", "/api/health", "--db", db).exit_code == 0
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from ..errors import NewsweaveError
-from .base import db_option, echo_error, echo_json, format_option, main, require_database
+from .base import db_option, echo_error, echo_json, format_option, main, plural, require_database
 
 ENTITY_FIELDS = ["id", "name", "type", "aliases", "roles", "articles"]
 EVENT_FIELDS = ["story", "actor", "action", "target", "place", "date", "sources"]
@@ -134,7 +134,7 @@ def events(paths: tuple[str, ...], db: str, fmt: str, published: str | None) -> 
         where = f" in {e['place']}" if e.get("place") else ""
         when = f" on {e['date']}" if e.get("date") else ""
         n = len(e.get("sources") or [])
-        click.echo(f"{e.get('actor') or '?'} —{e['action']}→ {e.get('target') or '-'}{where}{when}  [{n} source(s)]")
+        click.echo(f"{e.get('actor') or '?'} —{e['action']}→ {e.get('target') or '-'}{where}{when}  [{plural(n, 'source')}]")
 
 
 def _register_eval() -> None:
