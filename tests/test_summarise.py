@@ -261,3 +261,13 @@ def test_a_summary_sentence_never_cites_an_article_that_gives_another_value():
         writer = next(k for k, v in texts.items() if sentence.text in v)
         assert sentence.sources == [writer], (sentence.text, sentence.sources)
         assert supported(sentence, analyses)
+
+
+def test_a_summary_does_not_repeat_a_sentence_with_one_word_changed():
+    # A page that repeats one sentence with a changed number: the summary says it once.
+    text = " ".join(f"Officials in Ruritania said harbour number {k} flooded on Sunday after the storm." for k in range(40))
+    article = Article(id="big", text=text, outlet="Ruritania Times")
+    clean_batch([article])
+    analyses = list(analyse([article]))
+    summary = summarise(compare_story(analyses, story_id="S"), analyses)
+    assert len(summary) == 1 and "harbour number" in summary[0].text

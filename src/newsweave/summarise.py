@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 MAX_WORDS = 120  # a summary stops growing past this many words
 MIN_WORDS = 6  # shorter sentences (headings, fragments), and those ending in ':', are not summary material
+NOVEL_SHARE = 0.15  # a later summary sentence must add this share of content words not yet said
 SUPPORT_OVERLAP = 0.35  # share of a summary sentence's content words a cited article must state
 QUOTE_OR_VOICE = re.compile(r"^\W*[\"“‘']|\b(?:I|we|my|our|you|me|us)\b")
 # A sentence leaning on an earlier one for its subject ("It is believed…", "Each cable…, he said.")
@@ -120,8 +121,8 @@ def summarise(facts: list[Fact], analyses: list[Analysis], max_sentences: int = 
             break  # nothing left raises the expected F1
         candidates.remove(best)
         new_stems = best["stems"]
-        if picked and not new_stems - stems:
-            continue  # says nothing the summary has not said
+        if picked and len(new_stems - stems) < max(1, NOVEL_SHARE * len(new_stems)):
+            continue  # says little the summary has not said ("harbour number 7 flooded" after "… 6 …")
         if not supported(best["sentence"], analyses):
             log.debug("summary sentence rejected as unsupported: %s", best["sentence"].text)
             continue
