@@ -131,7 +131,7 @@ def build_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None =
                 start, end = sent.start + s, sent.start + e
                 text = art.text[start:end]
                 tokens = content_words(text)
-                if not _says_something(tokens, text, whole=len(spans) == 1):
+                if not _says_something(tokens, text, whole=clauses and len(spans) == 1):
                     continue
                 mentions = _mentions_in(an, start, end)
                 claim = Claim(len(claims), art.id, art.outlet, source, si, position, ci, start, end,
@@ -148,7 +148,9 @@ def _says_something(tokens: list[str], text: str, whole: bool = False) -> bool:
     """A claim needs three content words that are not dates or numbers ("Friday, Sep 10, 2010 |
     Updated 8:52 PM EDT" is a timestamp line, not a claim), or two in a whole sentence written as
     one ("The minister resigned on Friday.", "She died at the hospital.": starts with a capital,
-    ends in a full stop and has a lower-case word, so not a heading, a caption or a split's tail)."""
+    ends in a full stop and has a lower-case word, so not a heading, a caption or a split's tail).
+    Only for statements (``whole`` is False for the event level's whole sentences): grouping
+    events, such short sentences ("It made me play harder.") cost 0.005 F1 in ECB+ CV."""
     n = sum(1 for t in tokens if not t.isdigit() and t not in DATE_WORDS)
     if n >= 3:
         return True
