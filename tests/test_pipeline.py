@@ -311,3 +311,26 @@ def test_an_untitled_story_is_named_by_a_real_sentence_not_its_dateline():
     quake = analysis("27 NOVEMBER, 2005", "A strong earthquake hit the Iranian island of Qeshm on Sunday.")
     assert story_title([quake]) == "A strong earthquake hit the Iranian island of Qeshm on Sunday."
     assert story_title([analysis("ISLAMABAD", "Short.")]) == "ISLAMABAD"  # nothing better: the first line
+
+
+def test_an_id_resent_with_other_text_is_named_and_the_stored_article_kept(tmp_path, cli_env):
+    # A correction sent under the id of a stored article (or an id twice in one input with two
+    # texts) is not silently "already stored": it is named, counted, and the first text stays.
+    db = str(tmp_path / "c.db")
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps({"id": "g1", "text": SEEDS[0].read_text(encoding="utf-8")}) + "\n")
+    assert newsweave("ingest", str(first), "--db", db, "-q", env=cli_env).returncode == 0
+    second = tmp_path / "second.jsonl"
+    corrected = SEEDS[0].read_text(encoding="utf-8").replace("Tokayev", "Tokaev")
+    second.write_text(json.dumps({"id": "g1", "text": corrected}) + "\n"
+                      + json.dumps({"id": "g2", "text": SEEDS[1].read_text(encoding="utf-8")}) + "\n"
+                      + json.dumps({"id": "g2", "text": "Another text under the same id, sent twice."}) + "\n"
+                      + json.dumps({"id": "g1", "text": corrected}) + "\n")
+    out = newsweave("ingest", str(second), "--db", db, "-q", "--format", "json", env=cli_env)
+    assert out.returncode == 0, out.stderr
+    assert "id 'g1' is already stored with other text" in out.stderr
+    assert "id 'g2' appears twice in this input with other text" in out.stderr
+    con = sqlite3.connect(db)
+    texts = dict(con.execute("SELECT id, text FROM articles"))
+    con.close()
+    assert "Tokayev" in texts["g1"] and texts["g2"] == SEEDS[1].read_text(encoding="utf-8")

@@ -22,7 +22,7 @@ from .cluster import StoryClusterer
 from .compare import compare_story
 from .dedup import DuplicateFinder
 from .errors import InputError
-from .model import Analysis, Article, to_dict
+from .model import Analysis, Article, content_id, to_dict
 from .summarise import summarise
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ class Report:
     read: int = 0
     added: int = 0
     already_stored: int = 0
+    changed: list[str] = field(default_factory=list)  # ids re-sent with another text: the first one is kept
     duplicates: int = 0
     errors: list[InputError] = field(default_factory=list)
     stories: list[str] = field(default_factory=list)  # stories created or updated, in order
@@ -231,13 +232,28 @@ class Pipeline:
         """The batch's articles not stored yet (one per id), cleaned, in publication order."""
         unique: dict[str, Article] = {}
         for a in batch:
-            unique.setdefault(a.id, a)
+            first = unique.setdefault(a.id, a)
+            if first is not a and content_id(first.text) != content_id(a.text):
+                self._changed(a, "appears twice in this input with other text; the first is kept", report)
         stored = self.store.existing_ids(unique)
+        if stored:
+            texts = self.store.stored_texts(stored)
+            for i in stored:
+                if i in texts and content_id(texts[i]) != content_id(unique[i].text):
+                    self._changed(unique[i], "is already stored with other text; the stored article is kept "
+                                             "(send a correction under a new id)", report)
         report.already_stored += len(batch) - len(unique) + len(stored)
         fresh = [a for a in unique.values() if a.id not in stored]
         if self.progress is not None:
             self.progress.update(len(batch) - len(fresh))
         return publication_order(clean_batch(fresh)) if fresh else []
+
+    @staticmethod
+    def _changed(article: Article, why: str, report: Report) -> None:
+        """A re-sent id whose text differs: said once per id, never stored over the first text."""
+        if article.id not in report.changed:
+            report.changed.append(article.id)
+            log.warning("%s: id %r %s", article.source or "input", article.id, why)
 
     def flush(self, report: Report) -> None:
         """Recompare every story whose facts lag its members (see REFRESH_GROWTH)."""

@@ -30,7 +30,8 @@ def _ingest(paths: tuple[str, ...], db: str, outlet: str | None, quiet: bool, n_
 
 
 def _summary_line(report) -> str:
-    return (f"{plural(report.read, 'article')} read, {report.added} added, {report.already_stored} already stored, "
+    changed = f" ({len(report.changed)} with other text, kept as first stored)" if report.changed else ""
+    return (f"{plural(report.read, 'article')} read, {report.added} added, {report.already_stored} already stored{changed}, "
             f"{plural(report.duplicates, 'duplicate')}, {plural(len(report.errors), 'error')}, "
             f"{plural(len(report.stories), 'story', 'stories')} updated")
 

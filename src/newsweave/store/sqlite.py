@@ -109,6 +109,16 @@ class SQLiteStore:
             found.update(r[0] for r in self.conn.execute(q, chunk))
         return found
 
+    def stored_texts(self, ids: Iterable[str]) -> dict[str, str]:
+        """The stored (raw) text of each of ``ids`` that is stored."""
+        ids = list(ids)
+        found: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            q = f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            found.update((r[0], r[1]) for r in self.conn.execute(q, chunk))
+        return found
+
     def next_seq(self, conn=None) -> int:
         row = (conn or self.conn).execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()
         return int(row[0]) + 1
