@@ -441,12 +441,13 @@ def test_article_over_the_size_limit_is_413(small):
 
 
 @pytest.mark.parametrize("body, words", [
-    (b'{"text": "unterminated', ["malformed JSON", "line 1"]),
+    (b'{"text": "unterminated', ["malformed JSON: Unterminated string starting at line 1, column 10"]),
+    (b'{"text": "a b c d e f"}\n{"text": "unterminated\n', ["request body:2", "Unterminated string starting at column"]),
     (b"", ["empty"]),
     (b"[]", ["no articles"]),
-    (b'"just a string"', ["expected a JSON object or array"]),
+    (b'"just a string"', ["expected a JSON object or array, got a string"]),
     (b'{"title": "no text here"}', ["no article text"]),
-    (b'[{"text": "fine text here"}, 7]', ["item 2", "expected a JSON object"]),
+    (b'[{"text": "fine text here"}, 7]', ["item 2", "expected a JSON object, got a number"]),
     (b'{"text": 12}', ["'text' must be a string"]),
     (b'{"text": "a"}\n{"text": }\n', ["request body:2", "malformed JSON"]),
     (b'\xff\xfe{"text": "x"}', ["not UTF-8"]),

@@ -44,7 +44,7 @@ def read_jsonl(stream: BinaryIO, path: str, outlet: str | None, size: int | None
             if not raw.strip():
                 continue
             try:
-                obj = _parse_line(raw, path, number)
+                obj = parse_line(raw, path, number)
                 item = article_from_record(obj, path, f"{path}:{number}", outlet, line=number)
             except InputError as e:
                 item = e
@@ -75,12 +75,12 @@ def jsonl_records(path: str, need: tuple[str, ...] = (), strict: bool = False
                     raw = raw[len(UTF8_BOM):]
                 if not raw.strip():
                     continue
-                obj = _parse_line(raw, path, n)
+                obj = parse_line(raw, path, n)
                 missing = [k for k in need if obj.get(k) in (None, "")]
                 if missing:
                     raise InputError(path, f"missing {', '.join(missing)}", n)
                 if "text" in need and not isinstance(obj["text"], str):
-                    raise InputError(path, f"field 'text' must be a string, got {_json_type(obj['text'])}", n)
+                    raise InputError(path, f"field 'text' must be a string, got {json_type(obj['text'])}", n)
             except InputError as e:
                 if strict:
                     raise
@@ -115,7 +115,7 @@ def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
             yield number, raw
 
 
-def _parse_line(raw: bytes, path: str, number: int) -> dict[str, Any]:
+def parse_line(raw: bytes, path: str, number: int) -> dict[str, Any]:
     text = decode_utf8(raw.rstrip(b"\r\n"), path, number)
     try:
         obj = json.loads(text)
@@ -125,7 +125,7 @@ def _parse_line(raw: bytes, path: str, number: int) -> dict[str, Any]:
     except (ValueError, RecursionError) as e:
         raise InputError(path, _unreadable_json(e), number) from None
     if not isinstance(obj, dict):
-        raise InputError(path, f"expected a JSON object, got {_json_type(obj)}", number)
+        raise InputError(path, f"expected a JSON object, got {json_type(obj)}", number)
     return obj
 
 
@@ -153,11 +153,11 @@ def read_json(stream: BinaryIO, path: str, outlet: str | None, size: int | None)
         yield article_from_record(doc, path, path, outlet)
         return
     if not isinstance(doc, list):
-        raise InputError(path, f"expected a JSON array of article objects, got {_json_type(doc)}")
+        raise InputError(path, f"expected a JSON array of article objects, got {json_type(doc)}")
     for i, obj in enumerate(doc, 1):
         try:
             if not isinstance(obj, dict):
-                raise InputError(path, f"item {i}: expected a JSON object, got {_json_type(obj)}")
+                raise InputError(path, f"item {i}: expected a JSON object, got {json_type(obj)}")
             yield article_from_record(obj, path, f"{path}#{i}", outlet, item=i)
         except InputError as e:
             yield e
@@ -178,7 +178,7 @@ def article_from_record(obj: dict[str, Any], path: str, source: str, outlet: str
     for name in ("text", "html", "title", "outlet", "url", "language"):
         value = got[name]
         if value is not None and not isinstance(value, str):
-            raise InputError(path, f"{where}field {name!r} must be a string, got {_json_type(value)}", line)
+            raise InputError(path, f"{where}field {name!r} must be a string, got {json_type(value)}", line)
     extra = {k: v for k, v in obj.items() if k not in KNOWN}
     published = normalise_date(got["published"])
     if got["published"] not in (None, "") and published is None:
@@ -226,6 +226,6 @@ def _unreadable_json(e: Exception) -> str:
     return f"malformed JSON: {e}"
 
 
-def _json_type(v: Any) -> str:
+def json_type(v: Any) -> str:
     return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
         type(v), "a number")

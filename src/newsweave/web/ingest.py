@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Article
-from ..read.jsonl import FIELDS, article_from_record
+from ..read.jsonl import FIELDS, article_from_record, json_type, parse_line
 from .security import Problem
 from .settings import Settings
 
@@ -70,7 +70,8 @@ def _records(text: str, content_type: str) -> list[tuple[Where, dict[str, Any] |
             doc = json.loads(text)
         except json.JSONDecodeError as e:
             if not (e.msg == "Extra data" and text.lstrip().startswith("{")):
-                raise Problem(422, f"malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}; {HOW}") from None
+                msg = e.msg[:-3] if e.msg.endswith(" at") else e.msg  # "Unterminated string starting at"
+                raise Problem(422, f"malformed JSON: {msg} at line {e.lineno}, column {e.colno}; {HOW}") from None
         except (RecursionError, ValueError) as e:  # nesting too deep, or an integer too long to convert
             raise Problem(422, f"unacceptable JSON: {_why(e)}; {HOW}") from None
         else:
@@ -88,33 +89,26 @@ def _from_document(doc: Any) -> list[tuple[Where, dict[str, Any] | InputError]]:
     if isinstance(doc, dict):
         return [((None, None), doc)]
     if not isinstance(doc, list):
-        raise Problem(422, f"expected a JSON object or array, got {type(doc).__name__}: {HOW}")
+        raise Problem(422, f"expected a JSON object or array, got {json_type(doc)}: {HOW}")
     out: list[tuple[Where, dict[str, Any] | InputError]] = []
     for i, obj in enumerate(doc, 1):
         if isinstance(obj, dict):
             out.append(((None, i), obj))
         else:
-            out.append(((None, i), InputError(BODY, f"item {i}: expected a JSON object, got {type(obj).__name__}")))
+            out.append(((None, i), InputError(BODY, f"item {i}: expected a JSON object, got {json_type(obj)}")))
     return out
 
 
 def _from_jsonl(text: str) -> list[tuple[Where, dict[str, Any] | InputError]]:
+    """Lines read as ``ingest`` reads a JSONL file: the same checks, the same messages."""
     out: list[tuple[Where, dict[str, Any] | InputError]] = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            out.append(((number, None), InputError(BODY, f"malformed JSON: {e.msg} at column {e.colno}", number)))
-            continue
-        except (RecursionError, ValueError) as e:
-            out.append(((number, None), InputError(BODY, f"unacceptable JSON: {_why(e)}", number)))
-            continue
-        if not isinstance(obj, dict):
-            out.append(((number, None), InputError(BODY, f"expected a JSON object, got {type(obj).__name__}", number)))
-        else:
-            out.append(((number, None), obj))
+            out.append(((number, None), parse_line(line.encode("utf-8", "surrogatepass"), BODY, number)))
+        except InputError as e:
+            out.append(((number, None), e))
     return out
 
 
