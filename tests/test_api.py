@@ -332,6 +332,21 @@ def test_big_stories_show_a_bounded_number_of_columns(built):
         assert 'id="article-1"' in html and 'id="article-3"' not in html
 
 
+def test_a_big_story_lists_its_first_facts_and_links_to_all(built, client):
+    story = open_store(built[0]).get_story("s-visit")
+    n = len(story["facts"])
+    assert n >= 3
+    with TestClient(create_app(open_store(built[0]), Settings(max_facts=2))) as c:
+        html = c.get("/stories/s-visit").text
+        assert html.count('<tr class="fact ') == 2 and f"{n - 2} more fact" in html and "?facts=all" in html
+        hidden = next(f"f{i}" for i in range(n) if f'data-ref="f{i}"' not in html)
+        chosen = c.get("/stories/s-visit", params={"fact": hidden}).text  # a fact past the limit, chosen:
+        assert f'data-ref="{hidden}"' in chosen and chosen.count('<tr class="fact ') == 3  # listed too
+        every = c.get("/stories/s-visit", params={"facts": "all"}).text
+        assert every.count('<tr class="fact ') == n and "more fact" not in every
+    assert "more fact" not in client.get("/stories/s-visit").text  # the default limit is far above this story
+
+
 def test_article_and_entity_pages(client):
     page = client.get("/articles/seed-0").text
     assert "Pakistan rolls out welcome for Tokayev" in page and "Daily Times" in page

@@ -85,7 +85,8 @@ async def search(q: str = "") -> RedirectResponse:
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-async def story_page(request: Request, story_id: str, fact: str | None = None) -> HTMLResponse:
+async def story_page(request: Request, story_id: str, fact: str | None = None,
+                     facts: str | None = None) -> HTMLResponse:
     store = request.app.state.store
     story = parsed_story(request, story_id)
     if story is None:
@@ -95,9 +96,13 @@ async def story_page(request: Request, story_id: str, fact: str | None = None) -
     articles = {a["id"]: store.get_article(a["id"]) for a in shown}
     selected = fact if fact and REF.match(fact) else None
     events, undated = present.timeline(story, numbers)
+    rows = present.fact_rows(story, numbers)
+    limit = len(rows) if facts == "all" else request.app.state.settings.max_facts
+    # a big story's table stops after the first rows (the chosen fact always stays in it)
+    shown_facts = [r for k, r in enumerate(rows) if k < limit or r["ref"] == selected]
     return render(request, "story.html", f"/api/stories/{quote(story_id, safe='')}", story=story,
-                  title=story.get("title") or story_id,
-                  facts=present.fact_rows(story, numbers), summary=present.summary_rows(story, numbers),
+                  title=story.get("title") or story_id, more_facts=len(rows) - len(shown_facts),
+                  facts=shown_facts, summary=present.summary_rows(story, numbers),
                   columns=present.source_columns(story, articles), timeline=events, undated=undated,
                   actors=present.actor_groups(story), selected=selected, counts=story.get("counts", {}),
                   hidden=len(story.get("articles", [])) - len(shown))

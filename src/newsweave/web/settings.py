@@ -20,6 +20,7 @@ class Settings:
     max_batch: int = 1000  # articles in one POST
     page_size: int = 25  # stories per web page
     max_columns: int = 40  # articles shown side by side on a story page
+    max_facts: int = 200  # fact rows on a story page before "show all" (conflicting and corroborated first)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
