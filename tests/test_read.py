@@ -210,6 +210,38 @@ def test_an_aggregator_item_with_a_source_element_is_credited_to_that_outlet():
     assert [a.outlet for a in arts] == ["Reuters", "Google News"]
 
 
+def test_a_blog_item_closing_with_a_link_to_itself_keeps_the_feed_title():
+    # a site's own feed closes its items with "Read more" or its own name, linking to the item:
+    # no outlet is credited (the items link within the channel's own site), and the link text is
+    # not an outlet either where an aggregator's item ends in "Continue reading →"
+    def item(link, text, closing):
+        return (f'<item><title>{text[:20]}</title><link>{link}</link><description>&lt;p&gt;{text}&lt;/p&gt; '
+                f'&lt;a href="{link}"&gt;{closing}&lt;/a&gt;</description></item>')
+
+    blog = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Springfield Gazette</title>'
+            '<link>https://www.gazette.example.com/</link><description>Local news</description>'
+            + item("https://gazette.example.com/2024/01/budget", "The council approved a new budget on Monday.",
+                   "Read more")
+            + item("https://gazette.example.com/2024/01/bridge", "The old river bridge will close for three weeks.",
+                   "Springfield Gazette")
+            + item("https://gazette.example.com/2024/01/bridge2", "Engineers began work on the bridge on Tuesday.",
+                   "Continue reading →")
+            + item("https://news.gazette.example.com/2024/01/fire", "A fire closed the main street overnight.",
+                   "Local Desk")
+            + "</channel></rss>")
+    arts = [a for a in read_bytes(blog.encode(), "blog.xml") if isinstance(a, Article)]
+    assert [a.outlet for a in arts] == ["Springfield Gazette"] * 4
+    assert arts[0].text.endswith("Read more")  # not a credit line: the text is as the feed has it
+
+    wire = blog.replace("https://www.gazette.example.com/", "https://wire.example.net/")
+    arts = [a for a in read_bytes(wire.encode(), "wire.xml") if isinstance(a, Article)]
+    assert [a.outlet for a in arts] == ["Springfield Gazette", "Springfield Gazette", "Springfield Gazette",
+                                        "Local Desk"]
+    for closing in ("READ MORE »", "Full story...", "here", "[…]", "View article →", "Source:", "more"):
+        one = wire.replace("Continue reading →", closing)
+        assert list(read_bytes(one.encode(), "wire.xml"))[2].outlet == "Springfield Gazette", closing
+
+
 def test_atom_feed():
     arts = _read(GOOD / "world.atom")
     assert [a.url for a in arts] == [f"http://wire.example.net/{i}" for i in ("3_1ecb", "4_1ecb", "5_1ecb")]

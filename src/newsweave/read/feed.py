@@ -103,17 +103,19 @@ def read_feed(stream: BinaryIO, path: str, outlet: str | None, size: int | None)
     if bozo:
         log.warning("%s: feed is not well-formed (%s); read %d entries", path, bozo, len(entries))
     feed_title = _plain(parsed.get("feed", {}).get("title"), parsed.get("feed", {}).get("title_detail"))
+    feed_host = _host(parsed.get("feed", {}).get("link"))
     for n, entry in enumerate(entries, 1):
         try:
-            yield entry_article(entry, path, f"{path}#{n}", feed_title or outlet, n)
+            yield entry_article(entry, path, f"{path}#{n}", feed_title or outlet, n, feed_host)
         except InputError as e:
             if bozo and n == len(entries):  # the entry a truncated feed ends in
                 e = InputError(path, f"entry {n}: cut off, the feed is not well-formed ({bozo})")
             yield e
 
 
-def entry_article(entry: Any, path: str, source: str, outlet: str | None, n: int) -> Article:
-    credited = _credited_outlet(entry)
+def entry_article(entry: Any, path: str, source: str, outlet: str | None, n: int,
+                  feed_host: str | None = None) -> Article:
+    credited = _credited_outlet(entry, feed_host)
     text = scrub(_entry_text(entry, drop=credited))  # the lenient parser passes "&#0;" and "&#xd800;" through
     if not text.strip():
         raise InputError(path, f"entry {n}: no text (no content or summary)")
@@ -139,20 +141,68 @@ def entry_article(entry: Any, path: str, source: str, outlet: str | None, n: int
 
 # An aggregator's item (Google News, a market wire) credits the outlet that wrote it: in a
 # <source> element, or as a link to the item's own URL closing its description
-# ("… should not slow taper <a href="http://www.latimes.com/…">Los Angeles Times</a>").
+# ("… should not slow taper <a href="http://www.latimes.com/…">Los Angeles Times</a>"). Only an
+# item that links out of the feed's own site is an aggregator's: a blog or a newspaper's own feed
+# closes its items with "Read more" or its own name, and its items keep the feed's title.
 CLOSING_LINK = re.compile(r"""<a\s[^>]*?href=["']([^"']+)["'][^>]*>\s*([^<]{1,80}?)\s*</a>\s*$""", re.IGNORECASE)
+# Link texts that name no outlet ("Read more »", "Continue reading →", "[…]", "Full story"),
+# compared in lower case without the arrows, ellipses and punctuation around them.
+GENERIC_LINK_TEXTS = frozenset({
+    "read more", "read", "read on", "read it", "read article", "read the article", "read full article",
+    "read the full article", "read story", "read the story", "read full story", "read the full story",
+    "read the rest", "read the rest of this entry", "read the rest of this article", "read the rest of the story",
+    "read more here", "continue reading", "continue", "keep reading", "continue to article",
+    "continue to the article", "full story", "the full story", "full article", "the full article",
+    "full text", "full post", "full report", "whole story", "more", "more here", "more info", "more information",
+    "more details", "details", "here", "click here", "this", "source", "original", "original article",
+    "original story", "original post", "link", "permalink", "article", "story", "post", "view", "view article",
+    "view the article", "view full article", "view story", "view full story", "view post", "view more",
+    "see more", "see article", "see the article", "see full story", "learn more", "go to article",
+    "open article", "read in full", "in full", "comments", "comment", "discuss",
+})
+GENERIC_PREFIXES = ("read more", "continue reading", "keep reading", "read the full", "read full", "click here")
+LINK_TEXT_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 
 
-def _credited_outlet(entry: Any) -> tuple[str, str | None] | None:
-    """(outlet, closing link markup to drop from the text or None) that the item itself names."""
+def _host(url: str | None) -> str | None:
+    """The lower-case host of ``url`` without "www.", or None."""
+    if not url or not isinstance(url, str):
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return None
+    return host.removeprefix("www.") or None
+
+
+def _same_site(a: str, b: str) -> bool:
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def _generic_link_text(name: str) -> bool:
+    bare = " ".join(LINK_TEXT_EDGES.sub("", name.lower()).split())
+    return not bare or bare in GENERIC_LINK_TEXTS or bare.startswith(GENERIC_PREFIXES)
+
+
+def _credited_outlet(entry: Any, feed_host: str | None = None) -> tuple[str, str | None] | None:
+    """(outlet, closing link markup to drop from the text or None) that the item itself names.
+    A closing link credits an outlet only where the item links out of the feed's own site
+    (``feed_host``, the host of the channel's link; unknown: no credit) and its text is a name,
+    not "Read more"."""
     source = entry.get("source") or {}
     if isinstance(source, dict) and (source.get("title") or "").strip():
         return " ".join(source["title"].split()), None
     link = (entry.get("link") or "").strip()
+    item_host = _host(link)
+    if not (item_host and feed_host) or _same_site(item_host, feed_host):
+        return None
     m = CLOSING_LINK.search((entry.get("summary") or "").strip())
-    if link and m and html_to_text(m.group(1)).strip() == link:
+    if m and html_to_text(m.group(1)).strip() == link:
         name = " ".join(html_to_text(m.group(2)).split())
-        if name and len(name.split()) <= 6 and name.lower() != (entry.get("title") or "").strip().lower():
+        if (name and len(name.split()) <= 6 and not _generic_link_text(name)
+                and name.lower() != (entry.get("title") or "").strip().lower()):
             return name, m.group(0)
     return None
 
