@@ -3,10 +3,13 @@ databases. Each runs the real command (click's CliRunner, or the installed scrip
 files: the small story database of test_api and the seed articles."""
 from __future__ import annotations
 
+import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 
 import pytest
@@ -109,6 +112,44 @@ def test_an_output_is_written_whole_or_not_at_all(tmp_path, articles):
     assert f"error: cannot write {out}: File too large" in cut.stderr and "Traceback" not in cut.stderr
     assert out.read_text(encoding="utf-8") == "older output\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.jsonl", "in.jsonl"]
+
+
+def test_a_writable_output_in_a_folder_that_takes_no_new_files_is_written_directly(articles):
+    """No temporary file can be made beside it, so the output is written in place (as before outputs
+    were written whole); a new file in that folder is still refused. Root may write anywhere: as
+    root the command runs as user nobody (setpriv)."""
+    as_nobody: list[str] = []
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("root writes anywhere, and setpriv (to run as nobody) is missing")
+        as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    top = tempfile.mkdtemp(prefix="nw-rodir-")  # tmp_path's folders are closed to other users
+    try:
+        os.chmod(top, 0o755)
+        src = os.path.join(top, "in.jsonl")
+        shutil.copy(articles, src)
+        os.chmod(src, 0o644)
+        folder = os.path.join(top, "out")
+        os.mkdir(folder)
+        out = os.path.join(folder, "out.jsonl")
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write("older output\n")
+        os.chmod(out, 0o666)
+        os.chmod(folder, 0o555)
+        run = subprocess.run([*as_nobody, NEWSWEAVE, "cluster", src, "-o", out, "-q"], capture_output=True,
+                             text=True, timeout=300, cwd=top)
+        assert run.returncode == 0, run.stderr
+        lines = open(out, encoding="utf-8").read().splitlines()
+        assert [json.loads(line)["id"] for line in lines] == ["a1", "a2"]
+        assert os.listdir(folder) == ["out.jsonl"]  # no temporary file either
+        new = os.path.join(folder, "new.jsonl")
+        refused = subprocess.run([*as_nobody, NEWSWEAVE, "cluster", src, "-o", new, "-q"], capture_output=True,
+                                 text=True, timeout=300, cwd=top)
+        assert refused.returncode == 2 and refused.stderr == f"error: cannot write {new}: Permission denied\n"
+    finally:
+        if os.path.isdir(os.path.join(top, "out")):
+            os.chmod(os.path.join(top, "out"), 0o755)
+        shutil.rmtree(top)
 
 
 def _umask() -> int:

@@ -19,6 +19,8 @@ import click
 
 from ..errors import NewsweaveError
 
+log = logging.getLogger(__name__)
+
 
 class Group(click.Group):
     """Library errors (a missing model, an unreadable database) become one clear line, not a traceback."""
@@ -142,7 +144,8 @@ def output_file(path: str) -> Iterator[Any]:
     path stops the command with ``error: cannot write PATH: reason``, exit 2, before any work) and
     written to a temporary file beside it that replaces PATH only when the command finishes, so a
     failure leaves no half-written output (and an older PATH untouched). A path that exists and is
-    not a regular file (/dev/null, a pipe) is written directly."""
+    not a regular file (/dev/null, a pipe), or a writable file in a folder where no temporary file
+    can be made, is written directly."""
     if path == "-":
         yield sys.stdout
         return
@@ -158,15 +161,22 @@ def output_file(path: str) -> Iterator[Any]:
             if os.path.exists(target) and not os.access(target, os.W_OK):
                 raise PermissionError(13, os.strerror(13), path)
             folder, name = os.path.split(target)
-            fd, tmp = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".part")
-            fh = os.fdopen(fd, "w", encoding="utf-8")
-            if os.path.exists(target):
-                mode = stat.S_IMODE(os.stat(target).st_mode)
+            try:
+                fd, tmp = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".part")
+            except OSError as e:
+                # a writable file in a folder this user may not add files to: written directly,
+                # as a temporary file beside it cannot be made (a new file there fails the same)
+                log.debug("%s: no temporary file beside it (%s); writing it directly", path, e)
+                fh = open(target, "w", encoding="utf-8")
             else:
-                umask = os.umask(0)
-                os.umask(umask)
-                mode = 0o666 & ~umask
-            os.chmod(tmp, mode)
+                fh = os.fdopen(fd, "w", encoding="utf-8")
+                if os.path.exists(target):
+                    mode = stat.S_IMODE(os.stat(target).st_mode)
+                else:
+                    umask = os.umask(0)
+                    os.umask(umask)
+                    mode = 0o666 & ~umask
+                os.chmod(tmp, mode)
     except OSError as e:
         if tmp:
             os.unlink(tmp)
