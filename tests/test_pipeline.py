@@ -334,3 +334,29 @@ def test_an_id_resent_with_other_text_is_named_and_the_stored_article_kept(tmp_p
     texts = dict(con.execute("SELECT id, text FROM articles"))
     con.close()
     assert "Tokayev" in texts["g1"] and texts["g2"] == SEEDS[1].read_text(encoding="utf-8")
+
+
+def test_an_id_twice_in_one_input_split_across_batches_is_said_to_appear_twice(tmp_path, cli_env):
+    # One article per batch: the second g2 comes while the first is still being analysed (the next
+    # batch is read while one is stored), the second g1 after the first is stored; both are
+    # repeats within this input, not articles stored before it, and the first text of each stays.
+    db = str(tmp_path / "b.db")
+    seeds = [p.read_text(encoding="utf-8") for p in SEEDS[:2]]
+    seeds.append("Heavy rain flooded the town of Dale on Monday, officials said.")
+    rows = [("g1", seeds[0]), ("g2", seeds[1]), ("g2", "Another text under the same id, sent twice."),
+            ("g3", seeds[2]), ("g1", seeds[0].replace("Tokayev", "Tokaev")), ("g3", seeds[2])]
+    src = tmp_path / "twice.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows), encoding="utf-8")
+    out = newsweave("ingest", str(src), "--db", db, "-q", "--batch-size", "1", "--processes", "1",
+                    "--format", "json", env=cli_env)
+    assert out.returncode == 0, out.stderr
+    assert "id 'g1' appears twice in this input with other text" in out.stderr
+    assert "id 'g2' appears twice in this input with other text" in out.stderr
+    assert "already stored with other text" not in out.stderr and "'g3'" not in out.stderr
+    report = json.loads(out.stdout)
+    report = report.get("report", report)
+    assert report["added"] == 3 and report["already_stored"] == 3 and sorted(report["changed"]) == ["g1", "g2"]
+    con = sqlite3.connect(db)
+    texts = dict(con.execute("SELECT id, text FROM articles"))
+    con.close()
+    assert texts == {"g1": seeds[0], "g2": seeds[1], "g3": seeds[2]}

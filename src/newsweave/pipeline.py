@@ -54,6 +54,9 @@ class Report:
     stories: list[str] = field(default_factory=list)  # stories created or updated, in order
     article_ids: list[str] = field(default_factory=list)  # every article read, stored before or not
     _seen: set[str] = field(default_factory=set, repr=False)  # ``stories`` as a set: O(1) over a long stream
+    # ids this ingest sent on to be stored, with the content id of their text: an id sent again in
+    # a later batch of the same input is a repeat in this input, not an article stored before it
+    _sent: dict[str, str] = field(default_factory=dict, repr=False)
 
     def touched(self, story_id: str) -> None:
         """Record an updated story once."""
@@ -63,7 +66,7 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
-        del d["_seen"]
+        del d["_seen"], d["_sent"]
         d["errors"] = [str(e) for e in self.errors]
         return d
 
@@ -235,15 +238,22 @@ class Pipeline:
             first = unique.setdefault(a.id, a)
             if first is not a and content_id(first.text) != content_id(a.text):
                 self._changed(a, "appears twice in this input with other text; the first is kept", report)
-        stored = self.store.existing_ids(unique)
+        # sent on by an earlier batch of this input (stored by now, or still being analysed)
+        earlier = {i for i in unique if i in report._sent}
+        for i in earlier:
+            if report._sent[i] != content_id(unique[i].text):
+                self._changed(unique[i], "appears twice in this input with other text; the first is kept", report)
+        stored = self.store.existing_ids(i for i in unique if i not in earlier)
         if stored:
             texts = self.store.stored_texts(stored)
             for i in stored:
                 if i in texts and content_id(texts[i]) != content_id(unique[i].text):
                     self._changed(unique[i], "is already stored with other text; the stored article is kept "
                                              "(send a correction under a new id)", report)
-        report.already_stored += len(batch) - len(unique) + len(stored)
-        fresh = [a for a in unique.values() if a.id not in stored]
+        report.already_stored += len(batch) - len(unique) + len(earlier) + len(stored)
+        fresh = [a for a in unique.values() if a.id not in stored and a.id not in earlier]
+        for a in fresh:
+            report._sent[a.id] = content_id(a.text)
         if self.progress is not None:
             self.progress.update(len(batch) - len(fresh))
         return publication_order(clean_batch(fresh)) if fresh else []
