@@ -210,6 +210,24 @@ def test_a_short_whole_sentence_two_outlets_state_is_a_corroborated_fact():
     assert not _facts_with(facts, "Breaking News Update")
 
 
+def test_hedged_counts_are_ranges():
+    more = V.extract("More than 200 people were evacuated from the building on Sunday.", [])
+    about = V.extract("About 250 people were evacuated from the building on Sunday.", [])
+    fewer = V.extract("150 people were evacuated from the building on Sunday.", [])
+    assert V.conflicts(more, about, similarity=0.9) == []
+    assert V.conflicts(more, fewer, similarity=0.9) == [("number", "More than 200 people", "150 people")]
+
+
+def test_a_place_the_other_report_names_elsewhere_is_not_swapped():
+    # Both reports name both cities (in other sentences): a march in each, not a disagreement.
+    a = Article(id="a", outlet="A", text="Thousands of people marched in Paris on Saturday against the pension reform. "
+                "Smaller crowds gathered in Lyon and Marseille, the unions said.")
+    b = Article(id="b", outlet="B", text="Thousands of people marched in Lyon on Saturday against the pension reform. "
+                "The biggest crowd was in Paris, the unions said.")
+    facts = compare_story(_analyse(a, b), story_id="S")
+    assert not [f for f in facts if any(v["kind"] == "place" for v in f.values)]
+
+
 def test_money_in_different_currencies_is_not_a_changed_number():
     # A real pair from ECB+ (the Cannes jewel heist): pounds against euros is a conversion.
     pounds = V.extract("making off with jewellery worth £88m in one of the world's biggest ever heists.", [])
@@ -217,8 +235,12 @@ def test_money_in_different_currencies_is_not_a_changed_number():
     assert V.conflicts(pounds, euros, similarity=0.9) == []
     # the same currency, two amounts (NeuS: "$500 billion" against "$484 billion") is one
     dollars = V.extract("Trump signed a $484 billion measure into law on Friday.", [])
-    more = V.extract("Trump signed a $500 billion measure into law on Friday.", [])
-    assert V.conflicts(dollars, more, similarity=0.9) == [("number", "$484 billion", "$500 billion")]
+    more = V.extract("Trump signed a US$500 billion measure into law on Friday.", [])
+    assert V.conflicts(dollars, more, similarity=0.9) == [("number", "$484 billion", "US$500 billion")]
+    # sums in loosely aligned claims are often two sums: bail for each of two suspects
+    first = V.extract("Bail was set at $1 million for the suspect.", [])
+    second = V.extract("Bail was set at $500,000 for the second suspect.", [])
+    assert V.conflicts(first, second, similarity=0.3) == []
 
 
 # Real headlines from Emergent (Ferreira & Vlachos, NAACL 2016): one rumour, reported by one

@@ -271,3 +271,19 @@ def test_a_summary_does_not_repeat_a_sentence_with_one_word_changed():
     analyses = list(analyse([article]))
     summary = summarise(compare_story(analyses, story_id="S"), analyses)
     assert len(summary) == 1 and "harbour number" in summary[0].text
+
+
+def test_a_summary_sentence_cites_the_articles_that_agree_with_it_in_other_words():
+    # "Twelve" and "12" agree; "14" does not: the 12-people sentence cites both agreeing outlets.
+    texts = {
+        "a": "Twelve people were injured when a bus overturned on the motorway near Leeds on Sunday morning.",
+        "b": "12 people were injured when a bus overturned on the motorway near Leeds on Sunday morning.",
+        "c": "14 people were injured when a bus overturned on the motorway near Leeds on Sunday morning.",
+    }
+    articles = [Article(id=k, text=v, outlet=f"Outlet {k}") for k, v in texts.items()]
+    clean_batch(articles)
+    analyses = list(analyse(articles))
+    summary = summarise(compare_story(analyses, story_id="S"), analyses)
+    injured = [s for s in summary if "injured" in s.text]
+    assert injured and all("c" not in s.sources or s.sources == ["c"] for s in injured)
+    assert sorted(injured[0].sources) == ["a", "b"]  # the sentence two outlets state leads

@@ -26,6 +26,8 @@ from itertools import repeat
 
 import numpy as np
 
+from .compare import values as V
+from .compare.claims import span_values
 from .compare.text import STOP, stem, stem_set, words
 from .model import Analysis, Fact, SummarySentence
 
@@ -236,7 +238,7 @@ def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, 
     short: set[tuple[str, int]] = set()
     for k, fact in enumerate(facts):
         articles = [a for a in dict.fromkeys(s.article for s in fact.sources) if a in by_id]
-        disputed = _disputed(fact)
+        kinds = {v["kind"] for v in fact.values}  # what the fact's sources disagree on, if anything
         for span in fact.sources:
             an = by_id.get(span.article)
             located = _locate(an, span.start) if an else None
@@ -260,7 +262,8 @@ def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, 
                 cand["sentence"].facts.append(k)
             # the fact's other articles that state enough of this very sentence to be cited for it,
             # except those that give another value than this sentence's article does
-            cand["against"].update(disputed.get(span.article, ()))
+            if kinds:
+                cand["against"].update(_disputing(an, sent, fact, kinds, by_id))
             for a in articles:
                 if a not in cand["sentence"].sources and _stated(cand["stems"], by_id[a]):
                     cand["sentence"].sources.append(a)
@@ -269,16 +272,20 @@ def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, 
     return list(found.values())
 
 
-def _disputed(fact: Fact) -> dict[str, set[str]]:
-    """For each article of a conflicting fact, the articles that state another value of a kind it
-    states ("Pedro Alves resigned" against "Joao Costa resigned", "resigned" against "did not
-    resign"): they must not be cited for its sentence, however many of its words they share."""
-    out: dict[str, set[str]] = {}
-    for v in fact.values:
-        for w in fact.values:
-            if v is not w and v["kind"] == w["kind"] and v["value"].lower() != w["value"].lower():
-                for a in v["articles"]:
-                    out.setdefault(a, set()).update(b for b in w["articles"] if b not in v["articles"])
+def _disputing(an: Analysis, sent, fact: Fact, kinds: set[str], by_id: dict[str, Analysis]) -> set[str]:
+    """The articles of a conflicting fact whose sentences in it give another value than this
+    sentence does, of a kind the fact is disputed on ("Pedro Alves resigned" against "Joao Costa
+    resigned", "12 people" against "14 people", not against "Twelve people"): they must not be
+    cited for it, however many of its words they share."""
+    mine = span_values(an, sent.start, sent.end)
+    out = set()
+    for src in fact.sources:
+        other = by_id.get(src.article)
+        if other is None or src.article == an.article.id or src.article in out:
+            continue
+        theirs = span_values(other, src.start, src.end)
+        if any(kind in kinds for kind, *_ in V.conflicts(mine, theirs, V.NAME_SIMILARITY)):
+            out.add(src.article)
     return out
 
 

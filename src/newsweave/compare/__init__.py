@@ -144,12 +144,16 @@ def _disagreements(claims: list[Claim], members: list[int], score: np.ndarray, c
     number conflict reads [{"value": "two-day", …}, {"value": "three-day", …}].
     """
     by_value: dict[tuple[str, str], dict] = {}
+    named: dict[str, set[str]] = {}  # article -> every name it gives, in any claim
     for x in range(len(members)):
         for y in range(x + 1, len(members)):
             a, b = claims[members[x]], claims[members[y]]
             if a.article == b.article or score[a.id, b.id] < max(threshold, PAIR_FOR_CONFLICT):
                 continue
             for kind, va, vb in V.conflicts(a.values, b.values, float(cos[a.id, b.id])):
+                if kind in V.NAME_KINDS and (_names_in(va) & _named(claims, b.article, named)
+                                             or _names_in(vb) & _named(claims, a.article, named)):
+                    continue  # each names the other's place or person elsewhere: both, not either
                 for value, c in ((va, a), (vb, b)):
                     entry = by_value.setdefault((kind, value.lower()), {
                         "kind": kind, "value": value, "articles": [], "outlets": [], "text": []})
@@ -160,3 +164,14 @@ def _disagreements(claims: list[Claim], members: list[int], score: np.ndarray, c
                         if name not in entry["outlets"]:
                             entry["outlets"].append(name)
     return list(by_value.values())
+
+
+def _names_in(shown: str) -> set[str]:
+    return {V.name_key(x) for x in shown.split(", ")}
+
+
+def _named(claims: list[Claim], article: str, cache: dict[str, set[str]]) -> set[str]:
+    """The name keys an article gives anywhere in the story's claims ("Paris" in another sentence)."""
+    if article not in cache:
+        cache[article] = {k for c in claims if c.article == article for d in c.values.names.values() for k in d}
+    return cache[article]

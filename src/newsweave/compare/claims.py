@@ -162,6 +162,11 @@ SENTENCE_START = re.compile(r"\s*[\"'“‘(]?[A-Z0-9]")  # not "echoed through 
 SENTENCE_END = re.compile(r"[.!?][\"'”’)]?\s*$")
 
 
+def span_values(an: Analysis, start: int, end: int) -> V.Values:
+    """The checkable values of ``an``'s text between ``start`` and ``end`` (as a claim there has)."""
+    return V.extract(an.article.text[start:end], _mentions_in(an, start, end), _dates_in(an, start, end))
+
+
 def _mentions_in(an: Analysis, start: int, end: int) -> list[tuple[int, int, str, str]]:
     return [(m.start - start, m.end - start, m.type, m.canonical or m.text)
             for m in an.mentions if m.start >= start and m.end <= end]

@@ -6,6 +6,7 @@ are found by comparing these values, never by a score.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -24,8 +25,12 @@ NUMBER_WORDS = {
 SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
          "m": 1e6, "bn": 1e9, "k": 1e3}
 CURRENCY = {"$": "dollar", "£": "pound", "€": "euro", "¥": "yen"}  # the stems of the words they stand for
+# "US$500 million" is dollars; "A$", "C$", "HK$", "NZ$", "S$" are other dollars
+DOLLAR_PREFIX = {"us": "dollar", "a": "aud", "au": "aud", "c": "cad", "ca": "cad", "hk": "hkd", "nz": "nzd",
+                 "s": "sgd"}
+MONEY = set(CURRENCY.values()) | set(DOLLAR_PREFIX.values()) | {"euro", "pound", "dollar", "yuan", "rupee"}
 NUMBER = re.compile(
-    r"(?<![\w.:])(?:(?P<cur>[$£€¥])\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d:])|\d+(?:\.\d+)?(?![\d:])|"
+    r"(?<![\w.:])(?:(?P<pre>US|AU|CA|HK|NZ|A|C|S)?(?P<cur>[$£€¥])\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d:])|\d+(?:\.\d+)?(?![\d:])|"
     r"(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b)"
     r"(?P<pct>\s?%|\s?per\s?cent|\s?percent)?"
     r"(?:\s*(?P<scale>hundred|thousand|million|billion|trillion|bn|m|k)\b)?"
@@ -78,6 +83,7 @@ SAY = re.compile(r"\b(said|says|told|tells|stated|announced|according to|reporte
                  re.IGNORECASE)
 PLACE_TYPES = {"place", "country", "city", "region", "gpe", "loc"}
 NAME_TYPES = {"person": "person", "organisation": "organisation", "org": "organisation"}
+NAME_KINDS = ("person", "place", "organisation")  # the kinds of named things a conflict can swap
 
 
 @dataclass
@@ -86,6 +92,7 @@ class Values:
 
     numbers: dict[tuple[str, str], set[float]] = field(default_factory=dict)  # (kind, unit) -> values
     number_text: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    number_ranges: dict[tuple[str, str], list[tuple[float, float]]] = field(default_factory=dict)
     dates: dict[str, set[str]] = field(default_factory=dict)  # granularity -> values
     date_text: dict[str, list[str]] = field(default_factory=dict)
     negated: list[str] = field(default_factory=list)
@@ -106,10 +113,27 @@ def _number_value(m: re.Match) -> float | None:
     return v
 
 
+# Hedged counts are ranges: "more than 200 people" and "about 250 people" agree; "more than 200" and
+# "150" do not. (lower factor, upper factor) of the stated number for the words before it.
+HEDGES = [(("more than", "over", "at least", "upwards of", "in excess of"), (1.0, math.inf)),
+          (("less than", "fewer than", "under", "up to", "at most"), (0.0, 1.0)),
+          (("nearly", "almost", "close to", "just under"), (0.8, 1.0)),
+          (("about", "around", "roughly", "approximately", "some", "an estimated", "estimated", "reportedly"),
+           (0.8, 1.2))]
+HEDGE = re.compile(r"\b(" + "|".join(w.replace(" ", r"\s+") for ws, _ in HEDGES for w in ws) + r")\s+$", re.IGNORECASE)
+HEDGE_RANGE = {w: r for ws, r in HEDGES for w in ws}
+
+
 def numbers(text: str) -> tuple[dict, dict]:
     """Numbers keyed by (kind, unit stem): "five people" -> ("n", "peopl"), "3%" -> ("pct", "")."""
+    return _numbers(text)[:2]
+
+
+def _numbers(text: str) -> tuple[dict, dict, dict]:
+    """``numbers`` and, per key, each number's range: (v, v), or wider after a hedge ("about 250")."""
     vals: dict[tuple[str, str], set[float]] = {}
     texts: dict[tuple[str, str], list[str]] = {}
+    ranges: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for m in NUMBER.finditer(text):
         raw = m["num"]
         if re.fullmatch(r"(19|20)\d\d", raw):
@@ -123,17 +147,26 @@ def numbers(text: str) -> tuple[dict, dict]:
         if m["pct"]:
             key = ("pct", "")
         elif m["cur"]:  # "£88m" counts pounds as "88 million pounds" does, not as a bare 88 million
-            key = ("n", CURRENCY[m["cur"]])
+            key = ("n", DOLLAR_PREFIX[m["pre"].lower()] if m["pre"] and m["cur"] == "$" else CURRENCY[m["cur"]])
         else:
             u = unit.lower()
             if u in MONTHS or u in MONTH_ABBR or u in ENGLISH_STOP_WORDS or u in NUMBER_WORDS:
                 u = ""
             key = ("n", stem(u) if u else "")
         vals.setdefault(key, set()).add(v)
-        shown = text[m.start(): m.end("scale") if m["cur"] and m["scale"] else m.end("num") if m["cur"] else
+        hedge = HEDGE.search(text, max(0, m.start() - 20), m.start())
+        lo, hi = HEDGE_RANGE[" ".join(hedge[1].lower().split())] if hedge else (1.0, 1.0)
+        ranges.setdefault(key, []).append((v * lo, v * hi))
+        begin = hedge.start() if hedge else m.start()
+        shown = text[begin: m.end("scale") if m["cur"] and m["scale"] else m.end("num") if m["cur"] else
                      m.end("unit") if m["unit"] and key[1] else m.end("scale") if m["scale"] else m.end("pct") if m["pct"] else m.end("num")]
         texts.setdefault(key, []).append(shown.strip())
-    return vals, texts
+    return vals, texts, ranges
+
+
+def _apart(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool:
+    """No number of ``a`` can be one of ``b``: every range of one misses every range of the other."""
+    return all(ha < lb or hb < la for la, ha in a for lb, hb in b)
 
 
 def dates(text: str, resolved: list[tuple[str, str]] = ()) -> tuple[dict, dict]:
@@ -187,7 +220,7 @@ def name_key(text: str) -> str:
 def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates: list[tuple[str, str]] = ()) -> Values:
     """Values of a claim. ``mentions`` are (start, end, type, text) relative to ``text``."""
     v = Values()
-    v.numbers, v.number_text = numbers(text)
+    v.numbers, v.number_text, v.number_ranges = _numbers(text)
     v.dates, v.date_text = dates(text, resolved_dates)
     toks = words(text)
     v.negated = negations(toks)
@@ -252,14 +285,18 @@ def conflicts(a: Values, b: Values, similarity: float) -> list[tuple[str, str, s
     for key in sorted(a.numbers.keys() & b.numbers.keys()):  # sorted: the same order in every process
         if key[1] == "" and key[0] == "n":
             continue  # bare numbers: no unit to say they count the same thing
-        if not a.numbers[key] & b.numbers[key]:
+        if key[1] in MONEY and similarity < 0.6 and rest < REST_SIMILARITY:
+            continue  # sums of money in loosely aligned claims are often different sums (bail for two suspects)
+        if _apart(a.number_ranges[key], b.number_ranges[key]):
             out.append(("number", ", ".join(a.number_text[key]), ", ".join(b.number_text[key])))
     bare = ("n", "")
     if not out and bare in a.numbers and bare in b.numbers and len(a.numbers) == len(b.numbers) == 1:
         na, nb = a.numbers[bare], b.numbers[bare]
         # unitless numbers that share nothing, in claims alike; or as many numbers, one of them
         # changed, in claims that say the same apart from them ("a vote of 120 to 98" / "110 to 98")
-        if (similarity >= 0.6 and not na & nb) or (rest >= REST_SIMILARITY and len(na - nb) == len(nb - na) == 1):
+        if (similarity >= 0.6 and _apart(a.number_ranges[bare], b.number_ranges[bare])) or (
+                rest >= REST_SIMILARITY and len(na - nb) == len(nb - na) == 1
+                and _apart([r for r in a.number_ranges[bare] if r[0] not in nb], b.number_ranges[bare])):
             out.append(("number", ", ".join(a.number_text[bare]), ", ".join(b.number_text[bare])))
     for kind in ("day", "monthday", "weekday", "year"):
         if kind in a.dates and kind in b.dates and not a.dates[kind] & b.dates[kind]:
@@ -277,7 +314,7 @@ def conflicts(a: Values, b: Values, similarity: float) -> list[tuple[str, str, s
     if a.speakers and b.speakers and not a.speakers.keys() & b.speakers.keys() \
             and not a.speakers.keys() & _all_names(b) and not b.speakers.keys() & _all_names(a):
         out.append(("speaker", ", ".join(a.speakers.values()), ", ".join(b.speakers.values())))
-    for kind in ("person", "place", "organisation"):
+    for kind in NAME_KINDS:
         na, nb = a.names.get(kind, {}), b.names.get(kind, {})
         only_a, only_b = na.keys() - nb.keys(), nb.keys() - na.keys()
         # alike claims that name different people; or claims alike in every other word, each
