@@ -322,3 +322,22 @@ def test_similarities_do_not_depend_on_the_order_terms_are_summed_in():
     for b in ({"x": 1.0, "y": 1.0, "z": 1.0}, {"z": 1.0, "y": 1.0, "x": 1.0}, {"y": 1.0, "z": 1.0, "x": 1.0}):
         assert dot(a, b) == 1.0
         assert dot(dict(reversed(list(a.items()))), b) == 1.0
+
+
+def test_a_city_counts_for_its_country_and_two_countries_conflict():
+    from newsweave.cluster.merge import Story, country_conflict, vectorise
+    from newsweave.cluster.text import DocFreq, countries_named, doc_terms
+
+    texts = {
+        "kathmandu": "Rescuers searched the rubble in Kathmandu after the earthquake on Tuesday, officials said.",
+        "nepal": "A strong earthquake struck central Nepal on Tuesday, killing at least 40 people, officials said.",
+        "peru": "A strong earthquake struck southern Peru on Tuesday, killing at least 12 people, officials said.",
+    }
+    ans = {k: a for k, a in zip(texts, analyse([clean(Article(id=k, text=t)) for k, t in texts.items()]))}
+    assert countries_named(ans["kathmandu"]) == ("Nepal",) and countries_named(ans["peru"]) == ("Peru",)
+    df = DocFreq()
+    docs = {k: vectorise(doc_terms(a), df) for k, a in ans.items()}
+    story = Story("s")
+    story.add(docs["nepal"], 1)
+    assert country_conflict(docs["kathmandu"], story) == (1.0, 0.0)  # the same country, in other words
+    assert country_conflict(docs["peru"], story) == (1.0, 1.0)

@@ -40,6 +40,7 @@ FEATURES = (
     "has_time", "time_near", "log_days",
     "mem_max", "mem_top3", "cons_missing", "doc_missing", "ent_conflict", "dense_cos",
     "doc_pers_minor", "story_pers_minor", "head_pers_miss", "story_head_pers_miss", "doc_log_len",
+    "country_both", "country_conflict",
 )
 BODY_COS = FEATURES.index("body_cos")  # the feature the join model's evidence floor reads
 # Member similarities cost a dot product per kept member: the ranker goes without them (its
@@ -62,6 +63,7 @@ class DocVec:
     pers_rel: dict[str, float] = field(default_factory=dict)  # person-name terms' mentions / the most mentioned's
     log_len: float = 0.0  # log(1 + the article's word count, title included): a headline or a full report
     heavy: list[str] | None = None  # the heaviest MEMBER_TERMS body terms, heaviest first (ties in order)
+    countries: tuple[str, ...] = ()  # countries named, most named first
     _own: tuple | None = None
 
     def salient_weights(self) -> tuple[list[tuple[str, float]], list[tuple[str, float]], float, float]:
@@ -90,7 +92,7 @@ def vectorise(doc: DocTerms, df: DocFreq) -> DocVec:
     every = doc.vocab if doc.vocab is not None else doc.all_terms.union(doc.ents)  # (the same terms)
     return DocVec(doc.id, vecs, doc.time, doc.year, doc.outlet, top, frozenset(every),
                   pers_rel=pers_rel, log_len=math.log1p(sum(doc.body.values()) + sum(doc.nums.values())),
-                  heavy=[t for t, _ in body[:MEMBER_TERMS]])
+                  heavy=[t for t, _ in body[:MEMBER_TERMS]], countries=doc.countries)
 
 
 @dataclass
@@ -114,6 +116,7 @@ class Story:
     dense_sum: Any = None  # sum of the members' dense vectors (numpy float32)
     dense_norm: float = 0.0
     pers_share: dict[str, float] = field(default_factory=dict)  # summed members' pers_rel
+    countries: Counter = field(default_factory=Counter)  # members naming each country
 
     def add(self, doc: DocVec, seq: int) -> None:
         body = doc.vecs["body"]
@@ -155,6 +158,7 @@ class Story:
         self._top.clear()
         if doc.year is not None:
             self.years[doc.year] += 1
+        self.countries.update(doc.countries)
         if doc.time is not None:
             self.first_time = doc.time if self.first_time is None else min(self.first_time, doc.time)
             self.last_time = doc.time if self.last_time is None else max(self.last_time, doc.time)
@@ -319,7 +323,17 @@ def features(doc: DocVec, story: Story, members: bool = True) -> list[float]:
             coverage(story.salient("ents"), doc.vecs["ents"]),
             float(has_time), time_near, log_days, *member_features(doc, story, body, members),
             float(doc.dense @ story.dense_sum) / story.dense_norm
-            if doc.dense is not None and story.dense_norm > 1e-9 else 0.0, *person_conflict(doc, story), doc.log_len]
+            if doc.dense is not None and story.dense_norm > 1e-9 else 0.0, *person_conflict(doc, story), doc.log_len,
+            *country_conflict(doc, story)]
+
+
+def country_conflict(doc: DocVec, story: Story) -> tuple[float, float]:
+    """(both name a country; neither names the other's main one): two quakes, in Nepal and in
+    Peru, worded alike."""
+    if not doc.countries or not story.countries:
+        return 0.0, 0.0
+    story_main = max(story.countries.items(), key=itemgetter(1))[0]  # (ties: the first named)
+    return 1.0, float(doc.countries[0] not in story.countries and story_main not in doc.countries)
 
 
 

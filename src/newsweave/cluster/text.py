@@ -244,6 +244,7 @@ class DocTerms:
     # frequency table (``bucket``) in the same order; None: looked up when needed.
     vocab: list[str] | None = None
     vocab_ids: list[int] | None = None
+    countries: tuple[str, ...] = ()  # the countries it names (a city counts for its country), most named first
 
     def all_ids(self) -> list[int] | None:
         """The buckets of ``all_terms`` (None when not known)."""
@@ -266,16 +267,17 @@ class DocTerms:
                 len(words) < len(self.all_terms) or not self.all_terms.issuperset(words[:len(self.all_terms)])):
             # (not as doc_terms makes them: pickled as they are)
             return (DocTerms, (self.id, self.body, self.head, self.ents, self.pers, self.nums, self.time,
-                               self.year, self.outlet, self.all_terms, self.vocab, self.vocab_ids))
+                               self.year, self.outlet, self.all_terms, self.vocab, self.vocab_ids, self.countries))
         ids = self.vocab_ids if self.vocab is not None else None
         fields = [(list(map(index.__getitem__, c)), list(c.values()))
                   for c in (self.body, self.head, self.ents, self.pers, self.nums)]
         return (_unpack_terms, (self.id, joined, len(self.all_terms), fields, self.time, self.year,
-                                self.outlet, ids))
+                                self.outlet, ids, self.countries))
 
 
 def _unpack_terms(id: str, joined: str, n_all: int, fields: list[tuple[list[int], list[int]]],
-                  time: float | None, year: int | None, outlet: str | None, ids: list[int] | None) -> DocTerms:
+                  time: float | None, year: int | None, outlet: str | None, ids: list[int] | None,
+                  countries: tuple[str, ...] = ()) -> DocTerms:
     words = joined.split(" ") if joined else []
     at = words.__getitem__
     # Each counter keeps its order: what follows iterates them.
@@ -284,7 +286,8 @@ def _unpack_terms(id: str, joined: str, n_all: int, fields: list[tuple[list[int]
         c = Counter.__new__(Counter)  # an empty Counter, filled in C (Counter.update runs in Python)
         dict.update(c, zip(map(at, pos), counts))
         counters.append(c)
-    return DocTerms(id, *counters, time, year, outlet, set(words[:n_all]), words if ids is not None else None, ids)
+    return DocTerms(id, *counters, time, year, outlet, set(words[:n_all]), words if ids is not None else None, ids,
+                    countries)
 
 
 def head_text(analysis: Analysis) -> str:
@@ -361,4 +364,23 @@ def doc_terms(analysis: Analysis) -> DocTerms:
     # decides the order of float sums
     vocab = [*counts, *(t for t in ents if t not in all_terms)]  # (person terms are entity terms too)
     return DocTerms(art.id, body, head, ents, pers, nums, time, max(years) if years else None, art.outlet,
-                    all_terms, vocab, buckets(vocab))
+                    all_terms, vocab, buckets(vocab), countries_named(analysis))
+
+
+COUNTRY_TYPES = ("country", "city", "place")
+
+
+def countries_named(analysis: Analysis) -> tuple[str, ...]:
+    """The countries an article names, most named first (ties in text order): a city counts for its
+    country ("Kathmandu" for Nepal), so two reports of one quake agree where their words differ, and
+    two quakes in different countries disagree however alike their words."""
+    from ..analyse.gazetteer import gazetteer
+
+    g, counts = gazetteer(), Counter()
+    for m in analysis.mentions:
+        if m.type in COUNTRY_TYPES:
+            place = g.lookup(m.canonical or m.text)
+            country = None if place is None else place.name if place.type == "country" else place.country
+            if country:
+                counts[country] += 1
+    return tuple(c for c, _ in counts.most_common())
