@@ -243,3 +243,12 @@ def test_an_article_longer_than_the_models_read_is_analysed_up_to_the_limit(seed
     assert an.sentences and max(s.end for s in an.sentences) <= long.to_original(half)
     assert long.to_original(half) < len(text.rstrip()) - 500  # the rest was not read
     assert "only the first" in caplog.text and "long" in caplog.text
+
+
+def test_a_time_zone_is_never_an_organisation():
+    # Real ECB+ lines (the Qeshm quake): spaCy reads the bracketed GMT as an organisation.
+    text = ("A strong earthquake hit the Qeshm island in the Gulf off Iran's southern Hormozgan province at "
+            "17:06 pm (1336 GMT) on Sunday, state television reported.\nThe quake, which struck at 1353 "
+            "(1023 GMT), was felt in the neighbouring Gulf states.")
+    (an,) = analyse([clean(Article(id="q", text=text))])
+    assert not [m for m in an.mentions if m.text.upper().endswith("GMT") and m.type == "organisation"]

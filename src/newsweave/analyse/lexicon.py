@@ -62,7 +62,8 @@ NAME_PARTICLES = frozenset("bin bint ibn al el de da del della di van von der de
 # Capitalised document nouns the model takes for places or organisations.
 JUNK = frozenset("""
 memorandum memorandums memoranda mou mous letter letters agreement agreements minutes statement
-""".split())
+gmt utc bst cet cest est edt cst cdt mst mdt pst pdt ist pkt jst aest
+""".split())  # (the second line: time zones, which the model reads as organisations: "12:30 GMT")
 
 _CAP = r"[A-Z][\w'’.]*"
 _CAPS = rf"{_CAP}(?:[ -]+(?:{_CAP}|of|the|and|for|on|in|de|&))*?"
