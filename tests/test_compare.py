@@ -34,6 +34,12 @@ def seed_facts(seeds):
     return compare_story(seeds, story_id="S1")
 
 
+def _outlets_report(*texts: str) -> list:
+    """The statement facts of one story whose articles a, b, … (outlets A, B, …) have these texts."""
+    ids = "abcdefgh"[:len(texts)]
+    return compare_story(_analyse(*[Article(id=i, outlet=i.upper(), text=t) for i, t in zip(ids, texts)]), story_id="S")
+
+
 def _facts_with(facts, phrase: str):
     return [f for f in facts if any(phrase.lower() in s.text.lower() for s in f.sources)]
 
@@ -180,31 +186,27 @@ def test_a_negation_conflicts_only_between_claims_that_otherwise_agree():
 def test_short_reports_that_differ_only_in_a_name_a_place_or_a_count_conflict_end_to_end():
     # Two outlets, one story: the same two sentences but for the city, the vote and the minister.
     # Short claims are mostly their names, so only "everything else agrees" can see the swap.
-    a = Article(id="a", outlet="Reuters", text="The budget was rejected by parliament in Lisbon on Thursday "
-                "in a vote of 120 to 98, officials said. Finance minister Pedro Alves resigned on Friday after the defeat.")
-    b = Article(id="b", outlet="AP", text="The budget was rejected by parliament in Porto on Thursday "
-                "in a vote of 110 to 98, officials said. Finance minister Joao Costa resigned on Friday after the defeat.")
-    facts = compare_story(_analyse(a, b), story_id="S")
+    lisbon = ("The budget was rejected by parliament in Lisbon on Thursday in a vote of 120 to 98, officials said. "
+              "Finance minister Pedro Alves resigned on Friday after the defeat.")
+    facts = _outlets_report(lisbon, "The budget was rejected by parliament in Porto on Thursday in a vote of 110 to 98, "
+                            "officials said. Finance minister Joao Costa resigned on Friday after the defeat.")
     kinds = [(f.text, f.values) for f in facts]
     assert all(f.status == "conflicting" for f in facts if len(f.outlets) == 2)
     values = {(v["kind"], v["value"]) for f in facts for v in f.values}
     assert {("place", "Lisbon"), ("place", "Porto"), ("person", "Pedro Alves"), ("person", "Joao Costa"),
             ("number", "120, 98"), ("number", "110, 98")} <= values, kinds
     # the same reports with the same names and counts, reworded: corroborated, nothing in conflict
-    c = Article(id="c", outlet="AFP", text="Parliament rejected the budget in Lisbon on Thursday, 120 votes "
-                "to 98, officials said. After the defeat, finance minister Pedro Alves resigned on Friday.")
-    agreed = compare_story(_analyse(a, c), story_id="S")
+    agreed = _outlets_report(lisbon, "Parliament rejected the budget in Lisbon on Thursday, 120 votes to 98, officials "
+                             "said. After the defeat, finance minister Pedro Alves resigned on Friday.")
     assert [f.status for f in agreed if len(f.outlets) == 2] and all(
         f.status == "corroborated" for f in agreed if len(f.outlets) == 2)
 
 
 def test_a_short_whole_sentence_two_outlets_state_is_a_corroborated_fact():
     # Two content words are a claim in a sentence written as one; not in a heading or a split's tail.
-    a = Article(id="a", outlet="A", text="The minister resigned on Friday. Macron spoke at 10 a.m. in Paris today. "
-                "Prices rose 5 percent in March, the office said.")
-    b = Article(id="b", outlet="B", text="Police said the minister resigned on Friday. Macron spoke at 10 a.m. "
-                "Breaking News Update\n\nThe army was deployed to the border overnight.")
-    facts = compare_story(_analyse(a, b), story_id="S")
+    facts = _outlets_report("The minister resigned on Friday. Macron spoke at 10 a.m. in Paris today. Prices rose 5 "
+                            "percent in March, the office said.", "Police said the minister resigned on Friday. Macron "
+                            "spoke at 10 a.m. Breaking News Update\n\nThe army was deployed to the border overnight.")
     (resigned,) = _facts_with(facts, "minister resigned on Friday")
     assert resigned.status == "corroborated" and _articles(resigned) == {"a", "b"}
     assert not _facts_with(facts, "Breaking News Update")
@@ -220,11 +222,9 @@ def test_hedged_counts_are_ranges():
 
 def test_a_place_the_other_report_names_elsewhere_is_not_swapped():
     # Both reports name both cities (in other sentences): a march in each, not a disagreement.
-    a = Article(id="a", outlet="A", text="Thousands of people marched in Paris on Saturday against the pension reform. "
-                "Smaller crowds gathered in Lyon and Marseille, the unions said.")
-    b = Article(id="b", outlet="B", text="Thousands of people marched in Lyon on Saturday against the pension reform. "
-                "The biggest crowd was in Paris, the unions said.")
-    facts = compare_story(_analyse(a, b), story_id="S")
+    facts = _outlets_report("Thousands of people marched in Paris on Saturday against the pension reform. Smaller "
+                            "crowds gathered in Lyon and Marseille, the unions said.", "Thousands of people marched in "
+                            "Lyon on Saturday against the pension reform. The biggest crowd was in Paris, the unions said.")
     assert not [f for f in facts if any(v["kind"] == "place" for v in f.values)]
 
 
