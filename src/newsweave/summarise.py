@@ -236,6 +236,7 @@ def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, 
     """Every source sentence of every fact, once, citing the articles that state it."""
     found: dict[tuple[str, int], dict] = {}
     short: set[tuple[str, int]] = set()
+    span_cache: dict[tuple[str, int, int], V.Values] = {}
     for k, fact in enumerate(facts):
         articles = [a for a in dict.fromkeys(s.article for s in fact.sources) if a in by_id]
         kinds = {v["kind"] for v in fact.values}  # what the fact's sources disagree on, if anything
@@ -263,7 +264,7 @@ def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, 
             # the fact's other articles that state enough of this very sentence to be cited for it,
             # except those that give another value than this sentence's article does
             if kinds:
-                cand["against"].update(_disputing(an, sent, fact, kinds, by_id))
+                cand["against"].update(_disputing(an, sent, fact, kinds, by_id, span_cache))
             for a in articles:
                 if a not in cand["sentence"].sources and _stated(cand["stems"], by_id[a]):
                     cand["sentence"].sources.append(a)
@@ -272,18 +273,26 @@ def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, 
     return list(found.values())
 
 
-def _disputing(an: Analysis, sent, fact: Fact, kinds: set[str], by_id: dict[str, Analysis]) -> set[str]:
+def _disputing(an: Analysis, sent, fact: Fact, kinds: set[str], by_id: dict[str, Analysis],
+               seen: dict[tuple[str, int, int], V.Values]) -> set[str]:
     """The articles of a conflicting fact whose sentences in it give another value than this
     sentence does, of a kind the fact is disputed on ("Pedro Alves resigned" against "Joao Costa
     resigned", "12 people" against "14 people", not against "Twelve people"): they must not be
-    cited for it, however many of its words they share."""
-    mine = span_values(an, sent.start, sent.end)
+    cited for it, however many of its words they share. ``seen`` keeps each span's values for the
+    summary being made (a sentence recurs in every fact it is in)."""
+    def values_of(a: Analysis, start: int, end: int) -> V.Values:
+        key = (a.article.id, start, end)
+        if key not in seen:
+            seen[key] = span_values(a, start, end)
+        return seen[key]
+
+    mine = values_of(an, sent.start, sent.end)
     out = set()
     for src in fact.sources:
         other = by_id.get(src.article)
         if other is None or src.article == an.article.id or src.article in out:
             continue
-        theirs = span_values(other, src.start, src.end)
+        theirs = values_of(other, src.start, src.end)
         if any(kind in kinds for kind, *_ in V.conflicts(mine, theirs, V.NAME_SIMILARITY)):
             out.add(src.article)
     return out

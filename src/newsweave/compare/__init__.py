@@ -150,10 +150,8 @@ def _disagreements(claims: list[Claim], members: list[int], score: np.ndarray, c
             a, b = claims[members[x]], claims[members[y]]
             if a.article == b.article or score[a.id, b.id] < max(threshold, PAIR_FOR_CONFLICT):
                 continue
-            for kind, va, vb in V.conflicts(a.values, b.values, float(cos[a.id, b.id])):
-                if kind in V.NAME_KINDS and (_names_in(va) & _named(claims, b.article, named)
-                                             or _names_in(vb) & _named(claims, a.article, named)):
-                    continue  # each names the other's place or person elsewhere: both, not either
+            for kind, va, vb in V.conflicts(a.values, b.values, float(cos[a.id, b.id]),
+                                            _named(claims, a.article, named), _named(claims, b.article, named)):
                 for value, c in ((va, a), (vb, b)):
                     entry = by_value.setdefault((kind, value.lower()), {
                         "kind": kind, "value": value, "articles": [], "outlets": [], "text": []})
@@ -164,10 +162,6 @@ def _disagreements(claims: list[Claim], members: list[int], score: np.ndarray, c
                         if name not in entry["outlets"]:
                             entry["outlets"].append(name)
     return list(by_value.values())
-
-
-def _names_in(shown: str) -> set[str]:
-    return {V.name_key(x) for x in shown.split(", ")}
 
 
 def _named(claims: list[Claim], article: str, cache: dict[str, set[str]]) -> set[str]:

@@ -157,16 +157,22 @@ def _numbers(text: str) -> tuple[dict, dict, dict]:
         hedge = HEDGE.search(text, max(0, m.start() - 20), m.start())
         lo, hi = HEDGE_RANGE[" ".join(hedge[1].lower().split())] if hedge else (1.0, 1.0)
         ranges.setdefault(key, []).append((v * lo, v * hi))
-        begin = hedge.start() if hedge else m.start()
-        shown = text[begin: m.end("scale") if m["cur"] and m["scale"] else m.end("num") if m["cur"] else
+        shown = text[m.start(): m.end("scale") if m["cur"] and m["scale"] else m.end("num") if m["cur"] else
                      m.end("unit") if m["unit"] and key[1] else m.end("scale") if m["scale"] else m.end("pct") if m["pct"] else m.end("num")]
         texts.setdefault(key, []).append(shown.strip())
     return vals, texts, ranges
 
 
 def _apart(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool:
-    """No number of ``a`` can be one of ``b``: every range of one misses every range of the other."""
-    return all(ha < lb or hb < la for la, ha in a for lb, hb in b)
+    """No number of ``a`` can be one of ``b``: every range of one misses every range of the other
+    (one sweep over both, sorted: a sentence may hold thousands of numbers)."""
+    events = sorted([(lo, 0, hi, 0) for lo, hi in a] + [(lo, 0, hi, 1) for lo, hi in b])
+    reach = [-math.inf, -math.inf]  # the furthest upper end seen so far, per side
+    for lo, _, hi, side in events:
+        if reach[1 - side] >= lo:
+            return False
+        reach[side] = max(reach[side], hi)
+    return True
 
 
 def dates(text: str, resolved: list[tuple[str, str]] = ()) -> tuple[dict, dict]:
@@ -274,11 +280,15 @@ def rest_similarity(a: Values, b: Values) -> float:
     return 2 * len(ra & rb) / (len(ra) + len(rb))
 
 
-def conflicts(a: Values, b: Values, similarity: float) -> list[tuple[str, str, str]]:
+def conflicts(a: Values, b: Values, similarity: float, named_a: frozenset | set = frozenset(),
+              named_b: frozenset | set = frozenset()) -> list[tuple[str, str, str]]:
     """The disagreements between two aligned claims: (kind, value in a, value in b).
 
     ``similarity`` (0..1) is how alike the claims are otherwise; swapped names and places count
     only for near-identical claims, since two reports naturally name different people.
+    ``named_a``/``named_b``: the name keys each claim's article gives anywhere; a claim alike only
+    apart from its names does not swap a name its other article gives elsewhere (a march in Paris
+    and one in Lyon, each report naming both cities).
     """
     out: list[tuple[str, str, str]] = []
     rest = rest_similarity(a, b)
@@ -320,7 +330,8 @@ def conflicts(a: Values, b: Values, similarity: float) -> list[tuple[str, str, s
         # alike claims that name different people; or claims alike in every other word, each
         # naming one thing of this kind, a different one ("Finance minister Pedro Alves resigned …"
         # against "… Joao Costa …": too short for the first test to see past the names)
-        swapped = similarity >= NAME_SIMILARITY or (rest >= REST_SIMILARITY and len(na) == len(nb) == 1)
+        swapped = similarity >= NAME_SIMILARITY or (
+            rest >= REST_SIMILARITY and len(na) == len(nb) == 1 and not only_a & named_b and not only_b & named_a)
         if swapped and only_a and only_b:
             if not (only_a & _all_names(b)) and not (only_b & _all_names(a)):
                 out.append((kind, ", ".join(na[k] for k in sorted(only_a)),
