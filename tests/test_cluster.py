@@ -335,6 +335,10 @@ def test_a_city_counts_for_its_country_and_two_countries_conflict():
     }
     ans = {k: a for k, a in zip(texts, analyse([clean(Article(id=k, text=t)) for k, t in texts.items()]))}
     assert countries_named(ans["kathmandu"]) == ("Nepal",) and countries_named(ans["peru"]) == ("Peru",)
+    # a demonym several countries share is the country it is named after (not the Northern Mariana Islands)
+    (us,) = analyse([clean(Article(id="us", text="American officials met in Atlanta on Tuesday to "
+                                                  "discuss the storm damage, the governor said."))])
+    assert countries_named(us) == ("United States",)
     df = DocFreq()
     docs = {k: vectorise(doc_terms(a), df) for k, a in ans.items()}
     story = Story("s")

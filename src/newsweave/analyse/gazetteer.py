@@ -45,6 +45,13 @@ def _case_sensitive(form: str) -> bool:
     return len(letters) <= 4 or letters.isupper()
 
 
+def _demonym_fit(country: dict) -> int:
+    """How many of a country's demonyms come from its own name or an alias ("American" from
+    "America", "French" from "France"): the first four letters agree."""
+    names = [n.lower() for n in [country["name"], *country["aliases"]]]
+    return sum(any(n[:4] == d.lower()[:4] for n in names) for d in country["demonyms"])
+
+
 class Gazetteer:
     def __init__(self, data: dict):
         self.exact: dict[str, Place] = {}  # case-sensitive forms
@@ -53,7 +60,10 @@ class Gazetteer:
         for c in data["countries"]:
             for form in [c["name"], *c["aliases"]]:
                 self._add(form, Place("country", c["name"]))
+        for c in sorted(data["countries"], key=lambda c: -_demonym_fit(c)):
             for form in c["demonyms"]:
+                # a demonym several countries share is the one whose name it comes from: "American"
+                # is the United States (not the Northern Mariana Islands), "French" France, "Indian" India
                 self._add(form, Place("country", c["name"], demonym=True), override=False)
         for region in data["regions"]:
             self._add(region, Place("place", region), override=False)
