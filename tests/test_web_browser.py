@@ -27,17 +27,34 @@ XSS = '<script>window.__pwned=1;alert(1)</script><img src=x onerror="window.__pw
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, cli_env):
-    """(base url, seeds story id): a `newsweave serve` on a free port over the seeds' database."""
+def seeds_db(tmp_path_factory) -> tuple[str, str]:
+    """(database path, seeds story id): the seeds ingested by the pipeline."""
     db = str(tmp_path_factory.mktemp("web") / "seeds.db")
     store = open_store(db)
     report = Pipeline(store).ingest(read_paths([str(p) for p in SEEDS]))
     assert report.added == 2 and not report.errors
     (story_id,) = store.stories_of(report.article_ids)
     store.close()
+    return db, story_id
+
+
+@pytest.fixture(scope="module")
+def site(seeds_db, tmp_path_factory, cli_env):
+    """(base url, seeds story id): a `newsweave serve` on a free port over the seeds' database."""
+    yield from _serve(seeds_db, tmp_path_factory, cli_env)
+
+
+@pytest.fixture(scope="module")
+def short_table_site(seeds_db, tmp_path_factory, cli_env):
+    """The same database served with only two fact rows on a story page before "show all"."""
+    yield from _serve(seeds_db, tmp_path_factory, cli_env, "--max-facts", "2")
+
+
+def _serve(seeds_db, tmp_path_factory, cli_env, *options):
+    db, story_id = seeds_db
     env = dict(cli_env, NEWSWEAVE_TOKEN=TOKEN)
     log = open(tmp_path_factory.mktemp("log") / "serve.log", "w+")
-    proc = subprocess.Popen([NEWSWEAVE, "serve", "--db", db, "--port", "0"], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([NEWSWEAVE, "serve", "--db", db, "--port", "0", *options], stdout=subprocess.PIPE,
                             stderr=log, text=True, env=env)
     first: list[str] = []
     reader = threading.Thread(target=lambda: first.append(proc.stdout.readline()), daemon=True)
@@ -203,3 +220,25 @@ def test_posted_article_appears_in_its_story_at_the_next_request(site, page):
     page.reload()
     assert page.locator("article.source").count() == before + 1
     assert page.get_by_text("Tokayev welcomed in Islamabad (syndicated)").count() >= 1
+
+
+def test_a_mark_of_a_fact_past_the_short_table_brings_its_row(short_table_site, page):
+    base, story_id = short_table_site
+    page.goto(f"{base}/stories/{story_id}")
+    assert page.locator("tr.fact").count() == 2 and "show all" in page.content()
+    listed = set(page.eval_on_selector_all("tr.fact", "rows => rows.map(r => r.dataset.ref)"))
+    hidden = page.eval_on_selector_all(
+        "mark[data-refs]", "(ms, listed) => ms.map(m => m.dataset.refs.split(' ').filter(r => r[0] === 'f'))"
+        ".filter(fs => fs.length && fs.every(f => !listed.includes(f))).map(fs => fs[0])", list(listed))
+    assert hidden, "the seeds story should have facts past its first two rows"
+    page.click(f'mark[data-refs~="{hidden[0]}"]')
+    page.wait_for_url(f"**fact={hidden[0]}**")
+    row = page.locator(f'tr[data-ref="{hidden[0]}"]')
+    assert row.count() == 1 and row.get_attribute("aria-selected") == "true"
+    assert page.locator("mark.hl").count() >= 1
+    # the full table stays full when a fact is chosen in it
+    page.goto(f"{base}/stories/{story_id}?facts=all")
+    rows = page.locator("tr.fact")
+    assert rows.count() > 2
+    rows.nth(rows.count() - 1).click()
+    assert "facts=all" in page.url and "fact=f" in page.url

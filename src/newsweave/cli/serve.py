@@ -21,12 +21,14 @@ from .base import db_option, echo_error, is_sqlite, main, require_database
 @click.option("--private", is_flag=True, envvar="NEWSWEAVE_PRIVATE", help="Require the token for reads too.")
 @click.option("--max-body-mb", type=click.FloatRange(0.001), default=10, show_default=True, help="Largest request body.")
 @click.option("--max-batch", type=click.IntRange(1), default=1000, show_default=True, help="Most articles in one POST.")
+@click.option("--max-facts", type=click.IntRange(1), default=200, show_default=True,
+              help="Fact rows on a story page before its 'show all' link.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Server processes sharing the port (reads scale with cores; writes still go one at a "
               "time, and each process re-reads the stories another one wrote before it ingests).")
 @click.option("--get", "get_path", metavar="PATH", help="Answer one GET request (e.g. /api/stories) without a server, "
               "print the body and exit: 0 for status 200, 1 otherwise.")
-def serve(db, host, port, token, private, max_body_mb, max_batch, workers, get_path):
+def serve(db, host, port, token, private, max_body_mb, max_batch, max_facts, workers, get_path):
     """Serve the story pages and the HTTP API.
 
     Pages: / (stories, search), /stories/ID, /articles/ID, /entities/ID. API under /api (see
@@ -55,7 +57,7 @@ def serve(db, host, port, token, private, max_body_mb, max_batch, workers, get_p
     except NewsweaveError as e:
         raise click.ClickException(str(e)) from e
     settings = Settings(token=token or None, private=private, max_body_bytes=int(max_body_mb * 1024 * 1024),
-                        max_batch=max_batch)
+                        max_batch=max_batch, max_facts=max_facts)
     app = create_app(store, settings)
     if get_path:
         sys.exit(_get(app, get_path, token))

@@ -39,8 +39,15 @@
     });
     scrollToFirstMark();
     if (refs.length && window.history && history.replaceState) {
-      history.replaceState(null, "", "?fact=" + refs[0] + window.location.hash);
+      history.replaceState(null, "", "?" + withFact(refs[0]) + window.location.hash);
     }
+  }
+
+  // the page's query with fact=REF (keeping facts=all: the full table stays full on reload)
+  function withFact(ref) {
+    var params = new URLSearchParams(window.location.search);
+    params.set("fact", ref);
+    return params.toString();
   }
 
   function revealSources() {
@@ -71,7 +78,13 @@
     if (mark) {
       var refs = refsOf(mark);
       var facts = refs.filter(function (r) { return r.charAt(0) === "f"; });
-      var chosen = (facts.length ? facts : refs).slice(0, 1);
+      var listed = facts.filter(function (r) { return document.querySelector('tr[data-ref="' + r + '"]'); });
+      if (facts.length && !listed.length) {
+        // its facts are past the table's first rows: the server lists a chosen fact, so ask for it
+        window.location.assign("?" + withFact(facts[0]) + "#compare");
+        return;
+      }
+      var chosen = (listed.length ? listed : refs).slice(0, 1);
       select(chosen);
       var chosenRow = chosen.length && document.querySelector('tr[data-ref="' + chosen[0] + '"]');
       if (chosenRow) { chosenRow.scrollIntoView({ block: "nearest" }); }
