@@ -218,6 +218,11 @@ def test_hedged_counts_are_ranges():
     fewer = V.extract("150 people were evacuated from the building on Sunday.", [])
     assert V.conflicts(more, about, similarity=0.9) == []
     assert V.conflicts(more, fewer, similarity=0.9) == [("number", "200 people", "150 people")]
+    # "more than" and "fewer than" bound counts; they are no opposite polarity
+    below = V.extract("Fewer than 300 people were evacuated from the building on Sunday.", [])
+    assert V.conflicts(more, below, similarity=0.9) == []
+    rose, fell = V.extract("Prices rose more sharply in March.", []), V.extract("Prices rose less sharply in March.", [])
+    assert [k for k, *_ in V.conflicts(rose, fell, similarity=0.9)] == ["polarity"]
 
 
 def test_a_short_claim_does_not_swap_a_place_the_other_report_names_elsewhere():

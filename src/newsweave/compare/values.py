@@ -230,7 +230,9 @@ def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates
     v.dates, v.date_text = dates(text, resolved_dates)
     toks = words(text)
     v.negated = negations(toks)
-    v.stems = {stem(t) for t in toks}
+    # "more than 200" / "fewer than 300" bound a count (compared as ranges), they are no polarity
+    v.stems = {stem(t) for i, t in enumerate(toks)
+               if not (t in COMPARATIVES and i + 1 < len(toks) and toks[i + 1] == "than")}
     v.words = set(toks)
     verbs = reporting_verbs(text)
     for s, e, typ, mtext in mentions:
@@ -258,6 +260,7 @@ def negations(toks: list[str]) -> list[str]:
 
 
 NEGATION_SIMILARITY = 0.5
+COMPARATIVES = frozenset({"more", "fewer", "less"})
 NAME_SIMILARITY = 0.75  # claims this alike disagree on a swapped name
 # Claims whose other words are this alike, apart from one name or number each, disagree on it.
 REST_SIMILARITY = 0.9
