@@ -38,6 +38,7 @@ MAX_COMPARED = 150
 # total cost per story a constant multiple of one comparison. Every story left behind is brought up
 # to date when the ingest ends (``Pipeline.flush``).
 REFRESH_GROWTH = 1.25
+REPEATED = "appears twice in this input with other text; the first is kept"
 ALWAYS_REFRESH = 8  # members: stories this small are always recompared (it is cheap)
 
 
@@ -237,12 +238,12 @@ class Pipeline:
         for a in batch:
             first = unique.setdefault(a.id, a)
             if first is not a and content_id(first.text) != content_id(a.text):
-                self._changed(a, "appears twice in this input with other text; the first is kept", report)
+                self._changed(a, REPEATED, report)
         # sent on by an earlier batch of this input (stored by now, or still being analysed)
         earlier = {i for i in unique if i in report._sent}
         for i in earlier:
             if report._sent[i] != content_id(unique[i].text):
-                self._changed(unique[i], "appears twice in this input with other text; the first is kept", report)
+                self._changed(unique[i], REPEATED, report)
         stored = self.store.existing_ids(i for i in unique if i not in earlier)
         if stored:
             texts = self.store.stored_texts(stored)

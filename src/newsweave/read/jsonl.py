@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from ..errors import InputError
@@ -34,25 +34,8 @@ _TOO_LONG = f"line too long (over the {limits.mb(limits.MAX_LINE_BYTES)} MB limi
 def read_jsonl(stream: BinaryIO, path: str, outlet: str | None, size: int | None) -> Iterator[Article | InputError]:
     """One article per line; a bad line is one InputError (with its line number) and the next
     line is read as usual. Lines over MAX_LINE_BYTES are refused without being held in memory."""
-    errors = 0
-    for number, raw in _lines(stream):
-        if raw is None:
-            item: Article | InputError = InputError(path, _TOO_LONG, number)
-        else:
-            if number == 1 and raw.startswith(UTF8_BOM):
-                raw = raw[len(UTF8_BOM):]
-            if not raw.strip():
-                continue
-            try:
-                obj = parse_line(raw, path, number)
-                item = article_from_record(obj, path, f"{path}:{number}", outlet, line=number)
-            except InputError as e:
-                item = e
-        if isinstance(item, InputError):
-            errors += 1
-            if errors > limits.MAX_ERRORS_PER_FILE:
-                yield InputError(path, _GIVE_UP, number)
-                return
+    for _, item in _judged_lines(stream, path, lambda obj, n: article_from_record(obj, path, f"{path}:{n}",
+                                                                                  outlet, line=n)):
         yield item
 
 
@@ -62,38 +45,50 @@ def jsonl_records(path: str, need: tuple[str, ...] = (), strict: bool = False
     (line number, InputError) for a line that is too long, not UTF-8, not JSON, not an object, or
     lacks a field of ``need`` (a needed ``text`` must be a string), so that the caller decides
     whether a bad line stops it (``strict``: the InputError is raised). The lines are read and
-    judged as ``ingest`` reads JSONL, with the same messages, and as there, reading stops with one
-    more error after MAX_ERRORS_PER_FILE bad lines (a binary file is not worth a million). OSError when the file cannot be opened."""
+    judged as ``ingest`` reads JSONL, with the same messages and the same limit on bad lines.
+    OSError when the file cannot be opened."""
+    def check(obj: dict[str, Any], n: int) -> dict[str, Any]:
+        missing = [k for k in need if obj.get(k) in (None, "")]
+        if missing:
+            raise InputError(path, f"missing {', '.join(missing)}", n)
+        if "text" in need and not isinstance(obj["text"], str):
+            raise InputError(path, f"field 'text' must be a string, got {json_type(obj['text'])}", n)
+        return obj
+
     stream = sys.stdin.buffer if path == "-" else open(path, "rb")
-    errors = 0
     try:
-        for n, raw in _lines(stream):
-            try:
-                if raw is None:
-                    raise InputError(path, _TOO_LONG, n)
-                if n == 1 and raw.startswith(UTF8_BOM):
-                    raw = raw[len(UTF8_BOM):]
-                if not raw.strip():
-                    continue
-                obj = parse_line(raw, path, n)
-                missing = [k for k in need if obj.get(k) in (None, "")]
-                if missing:
-                    raise InputError(path, f"missing {', '.join(missing)}", n)
-                if "text" in need and not isinstance(obj["text"], str):
-                    raise InputError(path, f"field 'text' must be a string, got {json_type(obj['text'])}", n)
-            except InputError as e:
-                if strict:
-                    raise
-                errors += 1
-                if errors > limits.MAX_ERRORS_PER_FILE:
-                    yield n, InputError(path, _GIVE_UP, n)
-                    return
-                yield n, e
-                continue
-            yield n, obj
+        for n, item in _judged_lines(stream, path, check):
+            if strict and isinstance(item, InputError):
+                raise item
+            yield n, item
     finally:
         if path != "-":
             stream.close()
+
+
+def _judged_lines(stream: BinaryIO, path: str, judge: Callable[[dict[str, Any], int], Any]
+                  ) -> Iterator[tuple[int, Any]]:
+    """(line number, ``judge(object, line number)``) for each non-blank line, or (line number,
+    InputError) for a line that is too long, not UTF-8, not a JSON object, or that ``judge``
+    refuses; after MAX_ERRORS_PER_FILE bad lines, one more error and no more reading (a binary
+    file is not worth a million)."""
+    errors = 0
+    for number, raw in _lines(stream):
+        try:
+            if raw is None:
+                raise InputError(path, _TOO_LONG, number)
+            if number == 1 and raw.startswith(UTF8_BOM):
+                raw = raw[len(UTF8_BOM):]
+            if not raw.strip():
+                continue
+            item = judge(parse_line(raw, path, number), number)
+        except InputError as e:
+            errors += 1
+            if errors > limits.MAX_ERRORS_PER_FILE:
+                yield number, InputError(path, _GIVE_UP, number)
+                return
+            item = e
+        yield number, item
 
 
 def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:

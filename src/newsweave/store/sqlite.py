@@ -23,7 +23,7 @@ ARTICLE_COLUMNS = ("id", "content_hash", "story_id", "duplicate_of", "outlet", "
                    "ingested_at")
 
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1 control characters (NUL among them)
 
 
 def now() -> str:
@@ -101,23 +101,19 @@ class SQLiteStore:
 
     # -- articles ----------------------------------------------------------------------------
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
-        ids = list(ids)
-        found: set[str] = set()
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            q = f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
-            found.update(r[0] for r in self.conn.execute(q, chunk))
-        return found
+        return {r[0] for r in self._articles_by_id("id", ids)}
 
     def stored_texts(self, ids: Iterable[str]) -> dict[str, str]:
         """The stored (raw) text of each of ``ids`` that is stored."""
+        return {r[0]: r[1] for r in self._articles_by_id("id, text", ids)}
+
+    def _articles_by_id(self, columns: str, ids: Iterable[str]) -> Iterator[tuple]:
+        """Rows of ``columns`` of the stored articles among ``ids``, looked up 500 ids at a time."""
         ids = list(ids)
-        found: dict[str, str] = {}
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            q = f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
-            found.update((r[0], r[1]) for r in self.conn.execute(q, chunk))
-        return found
+            yield from self.conn.execute(f"SELECT {columns} FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                                         chunk)
 
     def next_seq(self, conn=None) -> int:
         row = (conn or self.conn).execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()

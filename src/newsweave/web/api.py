@@ -4,7 +4,6 @@ and back under load. The write hands the pipeline work to a thread (its own data
 from __future__ import annotations
 
 import json
-import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -13,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ..store import MAX_OFFSET
+from ..store.sqlite import CONTROL
 from .ingest import parse_body
 from .security import Problem, presented_token, require_read, require_write, token_matches
 
@@ -32,9 +32,6 @@ ARTICLE_SCHEMA = {
 }
 ARTICLE_FIELDS = ("id", "title", "outlet", "url", "published", "dateline", "story_id", "duplicate_of", "text",
                   "clean_text", "extra", "source", "content_hash", "ingested_at")
-
-
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1 control characters (NUL among them)
 
 
 def text_filter(value: str | None) -> str | None:
