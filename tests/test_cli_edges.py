@@ -3,6 +3,7 @@ databases. Each runs the real command (click's CliRunner, or the installed scrip
 files: the small story database of test_api and the seed articles."""
 from __future__ import annotations
 
+import glob
 import json
 import os
 import resource
@@ -114,10 +115,11 @@ def test_an_output_is_written_whole_or_not_at_all(tmp_path, articles):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.jsonl", "in.jsonl"]
 
 
-def test_a_writable_output_in_a_folder_that_takes_no_new_files_is_written_directly(articles):
-    """No temporary file can be made beside it, so the output is written in place (as before outputs
-    were written whole); a new file in that folder is still refused. Root may write anywhere: as
-    root the command runs as user nobody (setpriv)."""
+def test_a_writable_output_in_a_folder_that_takes_no_new_files_is_overwritten_only_when_done(articles):
+    """No temporary file can be made beside it, so the output is made in the system's temporary
+    folder and copied over it at the end: a failed run leaves the older output whole; a new file
+    in that folder is still refused. Root may write anywhere: as root the command runs as user
+    nobody (setpriv)."""
     as_nobody: list[str] = []
     if os.geteuid() == 0:
         if not shutil.which("setpriv"):
@@ -136,6 +138,17 @@ def test_a_writable_output_in_a_folder_that_takes_no_new_files_is_written_direct
             fh.write("older output\n")
         os.chmod(out, 0o666)
         os.chmod(folder, 0o555)
+        parts = set(glob.glob(os.path.join(tempfile.gettempdir(), "newsweave-out.*.part")))
+
+        def small_files():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
+            resource.setrlimit(resource.RLIMIT_FSIZE, (40, 40))
+
+        cut = subprocess.run([*as_nobody, NEWSWEAVE, "cluster", src, "-o", out, "-q"], capture_output=True,
+                             text=True, timeout=300, cwd=top, preexec_fn=small_files)
+        assert cut.returncode == 2 and "error: cannot write" in cut.stderr, cut.stderr
+        assert open(out, encoding="utf-8").read() == "older output\n"  # not emptied before the work
+        assert set(glob.glob(os.path.join(tempfile.gettempdir(), "newsweave-out.*.part"))) == parts
         run = subprocess.run([*as_nobody, NEWSWEAVE, "cluster", src, "-o", out, "-q"], capture_output=True,
                              text=True, timeout=300, cwd=top)
         assert run.returncode == 0, run.stderr

@@ -3,6 +3,7 @@ copies, the `compare` command and fact alignment on real ECB+ stories."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import numpy as np
@@ -468,3 +469,20 @@ def test_compare_and_summarize_name_bad_lines_and_stop_on_an_unopenable_input(tm
         assert (tmp_path / f"{command}.jsonl").read_text(encoding="utf-8").strip()  # the good line was done
         missing = CliRunner().invoke(main, [command, str(tmp_path / "absent.jsonl")])
         assert missing.exit_code == 2 and "absent.jsonl: No such file" in missing.output
+
+
+def test_stated_ranges_are_ranges_and_scores_are_not():
+    def evacuated(count: str) -> V.Values:
+        return V.extract(f"{count} people were evacuated from the building on Sunday.", [])
+    between, dashed, about, fewer = (evacuated(c) for c in ("Between 200 and 300", "200-300", "About 250", "150"))
+    assert V.conflicts(between, about, similarity=0.9) == V.conflicts(dashed, about, similarity=0.9) == []
+    assert V.conflicts(between, fewer, similarity=0.9) == [("number", "Between 200 and 300 people", "150 people")]
+    assert V.conflicts(dashed, fewer, similarity=0.9) == [("number", "200-300 people", "150 people")]
+    assert V.extract("2 to 3 million people lost power.", []).number_ranges == {("n", "peopl"): [(2e6, 3e6)]}
+    # a change ("from 200 to 300"), a score and a vote are two numbers each, not a range
+    assert V.extract("Deaths rose from 200 to 300 people.", []).number_ranges[("n", "peopl")] == [(300.0, 300.0)]
+    for text in ("Spain won 3-1 on Sunday.", "Italy lost 0-4 to Spain.", "The bill passed 120 to 98."):
+        assert sorted(V.extract(text, []).number_ranges[("n", "")]) == sorted(
+            (float(n), float(n)) for n in re.findall(r"\d+", text)), text
+    two_one, one_two = V.extract("It was a 2-1 win for Spain in Madrid.", []), V.extract("It was a 1-2 win for Spain in Madrid.", [])
+    assert V.conflicts(two_one, one_two, similarity=0.9)

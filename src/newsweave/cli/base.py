@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import stat
 import sys
 import tempfile
@@ -144,14 +145,14 @@ def output_file(path: str) -> Iterator[Any]:
     path stops the command with ``error: cannot write PATH: reason``, exit 2, before any work) and
     written to a temporary file beside it that replaces PATH only when the command finishes, so a
     failure leaves no half-written output (and an older PATH untouched). A path that exists and is
-    not a regular file (/dev/null, a pipe), or a writable file in a folder where no temporary file
-    can be made, is written directly."""
+    not a regular file (/dev/null, a pipe) is written directly; a writable file in a folder where no
+    temporary file can be made is made in the system's temporary folder and copied over at the end."""
     if path == "-":
         yield sys.stdout
         return
     target = os.path.realpath(path)  # a symlink's file is replaced, not the link
     direct = os.path.exists(target) and not os.path.isfile(target)
-    tmp = None
+    tmp, copy_over = None, False
     try:
         if direct:
             fh = open(target, "w", encoding="utf-8")
@@ -164,10 +165,14 @@ def output_file(path: str) -> Iterator[Any]:
             try:
                 fd, tmp = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".part")
             except OSError as e:
-                # a writable file in a folder this user may not add files to: written directly,
-                # as a temporary file beside it cannot be made (a new file there fails the same)
-                log.debug("%s: no temporary file beside it (%s); writing it directly", path, e)
-                fh = open(target, "w", encoding="utf-8")
+                # a writable file in a folder this user may not add files to: the output is made in
+                # the system's temporary folder and copied over it at the end (so a failure still
+                # leaves it untouched); a new file there fails the same
+                if not (os.path.isfile(target) and os.access(target, os.W_OK)):
+                    raise
+                log.debug("%s: no temporary file beside it (%s); copied over it at the end", path, e)
+                fd, tmp = tempfile.mkstemp(prefix="newsweave-out.", suffix=".part")
+                fh, copy_over = os.fdopen(fd, "w", encoding="utf-8"), True
             else:
                 fh = os.fdopen(fd, "w", encoding="utf-8")
                 if os.path.exists(target):
@@ -185,7 +190,10 @@ def output_file(path: str) -> Iterator[Any]:
         yield _Output(fh, path)
         try:
             fh.close()
-            if tmp:
+            if copy_over:
+                with open(tmp, "rb") as made, open(target, "wb") as out:
+                    shutil.copyfileobj(made, out)
+            elif tmp:
                 os.replace(tmp, target)
                 tmp = None
         except OSError as e:

@@ -134,12 +134,19 @@ def _numbers(text: str) -> tuple[dict, dict, dict]:
     vals: dict[tuple[str, str], set[float]] = {}
     texts: dict[tuple[str, str], list[str]] = {}
     ranges: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for m in NUMBER.finditer(text):
+    found = list(NUMBER.finditer(text))
+    low_end: tuple[float, int] | None = None  # a range's lower number and where its text starts
+    for i, m in enumerate(found):
         raw = m["num"]
         if re.fullmatch(r"(19|20)\d\d", raw):
             continue  # a year: a date, not a count
         v = _number_value(m)
         if v is None:
+            continue
+        low = _range_low(text, m, found[i + 1], v) if i + 1 < len(found) else None
+        if low is not None:  # counted with the upper end, which gives the unit
+            between = re.search(r"\bbetween\s+$", text[max(0, m.start() - 9): m.start()], re.IGNORECASE)
+            low_end = (low, m.start() - (len(between[0]) if between else 0))
             continue
         if raw.lower() == "one" and not m["unit"]:
             continue  # "one of them": a pronoun more often than a count
@@ -153,14 +160,50 @@ def _numbers(text: str) -> tuple[dict, dict, dict]:
             if u in MONTHS or u in MONTH_ABBR or u in ENGLISH_STOP_WORDS or u in NUMBER_WORDS:
                 u = ""
             key = ("n", stem(u) if u else "")
-        vals.setdefault(key, set()).add(v)
-        hedge = HEDGE.search(text, max(0, m.start() - 20), m.start())
-        lo, hi = HEDGE_RANGE[" ".join(hedge[1].lower().split())] if hedge else (1.0, 1.0)
-        ranges.setdefault(key, []).append((v * lo, v * hi))
-        shown = text[m.start(): m.end("scale") if m["cur"] and m["scale"] else m.end("num") if m["cur"] else
+        start = m.start()
+        if low_end is not None:  # "between 200 and 300 people", "200-300 people": one count, a range
+            low, start = low_end
+            low_end = None
+            vals.setdefault(key, set()).update((low, v))
+            ranges.setdefault(key, []).append((low, v))
+        else:
+            vals.setdefault(key, set()).add(v)
+            hedge = HEDGE.search(text, max(0, m.start() - 20), m.start())
+            lo, hi = HEDGE_RANGE[" ".join(hedge[1].lower().split())] if hedge else (1.0, 1.0)
+            ranges.setdefault(key, []).append((v * lo, v * hi))
+        shown = text[start: m.end("scale") if m["cur"] and m["scale"] else m.end("num") if m["cur"] else
                      m.end("unit") if m["unit"] and key[1] else m.end("scale") if m["scale"] else m.end("pct") if m["pct"] else m.end("num")]
         texts.setdefault(key, []).append(shown.strip())
     return vals, texts, ranges
+
+
+# A range's two numbers: "between 200 and 300", "200 to 300 people", "200-300 people". Not "from 200
+# to 300" (a change: two values), nor a score or a vote ("won 3-1", "a 1-2 defeat", "voted 120 to 98").
+RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to)\s*")
+SCORE_WORDS = frozenset({"win", "wins", "victory", "defeat", "loss", "lead", "draw", "tie", "vote", "votes",
+                         "decision", "margin", "score", "scoreline", "majority", "count", "record", "split"})
+
+
+def _range_low(text: str, m: re.Match, nxt: re.Match, v: float) -> float | None:
+    """The lower end of a range when number ``m`` (value ``v``) opens one that ``nxt`` closes, else None."""
+    if m["unit"] and m["unit"].lower() not in ENGLISH_STOP_WORDS or m["pct"] or nxt["cur"] and not m["cur"]:
+        return None  # "200 people and 300 police": two counts; "5 to $10": mixed
+    gap = text[m.end("scale") if m["scale"] else m.end("num"): nxt.start()]  # (the match may take "to" as a unit)
+    before = text[max(0, m.start() - 9): m.start()].lower()  # (as long as "between " and a space)
+    if re.fullmatch(r"\s+and\s+", gap):
+        if not re.search(r"\bbetween\s+$", before):
+            return None
+    elif not RANGE_JOIN.fullmatch(gap) or re.search(r"\bfrom\s+$", before):
+        return None
+    elif not (nxt["unit"] and nxt["unit"].lower() not in ENGLISH_STOP_WORDS or nxt["pct"] or nxt["scale"]
+              or nxt["cur"]) or (nxt["unit"] or "").lower() in SCORE_WORDS:
+        return None  # "won 3-1", "lost 0-4 to Spain", "a 1-2 defeat": a score
+    upper = _number_value(nxt)
+    if upper is None or re.fullmatch(r"(19|20)\d\d", nxt["num"]):
+        return None
+    if nxt["scale"] and not m["scale"]:
+        v *= SCALE[nxt["scale"].lower()]  # "2 to 3 million": both ends in millions
+    return v if v < upper else None
 
 
 def _apart(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool:
@@ -170,7 +213,7 @@ def _apart(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool:
     reach = [-math.inf, -math.inf]  # the furthest upper end seen so far, per side
     for lo, _, hi, side in events:
         if reach[1 - side] >= lo:
-            return False
+            return None
         reach[side] = max(reach[side], hi)
     return True
 
