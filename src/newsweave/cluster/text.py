@@ -237,7 +237,7 @@ class DocTerms:
     pers: Counter[str]
     nums: Counter[str]
     time: float | None
-    year: int | None = None  # the latest year the text names: for an undated report, when it happened
+    year: int | None = None  # the latest year the text names (not the publication year)
     outlet: str | None = None
     all_terms: set[str] = field(default_factory=set)
     # The distinct terms of all the counters, ``all_terms`` first, and their buckets in the hashed
@@ -355,10 +355,12 @@ def doc_terms(analysis: Analysis) -> DocTerms:
             ents.update(words)
             if m.type == "person":
                 pers.update(words)
+    # Only years the text names: the merge model learned the year features on undated development
+    # articles, where a year is one the report gives. The publication year would make every dated
+    # article name the year of every other that week, and the model read that as one event (two
+    # quakes of one week, in Nepal and in Peru, fused). Time acts through the window instead.
     years = [int(t) for t in nums if len(t) == 4 and t.isdigit() and 1950 <= int(t) <= 2099]
     time = parse_time(art.published)
-    if time is not None:
-        years.append(datetime.fromtimestamp(time, timezone.utc).year)
     all_terms = set(counts)
     # in text order (not set order, which differs between processes): the vectors' term order
     # decides the order of float sums
