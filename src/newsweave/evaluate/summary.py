@@ -3,7 +3,9 @@
 Gold (one story per JSONL line): ``story``, ``articles`` (``id``, ``text``, optional ``title``,
 ``outlet``, ``published``) and ``reference_summary``. ROUGE-1/2/L F1 over unstemmed lower-cased
 word tokens (ROUGE-L on the longest common subsequence of the whole summary), beside a lead
-baseline: the first sentence of every article.
+baseline: the first sentence of every article, with the standard error of our means (a margin
+over a target smaller than it is luck of the split). ``cross_validate`` scores held-out folds of
+a training split with word models fit on the other folds, for tuning without the val split.
 """
 from __future__ import annotations
 
@@ -85,6 +87,20 @@ def mean(rows: list[dict[str, float]]) -> dict[str, float]:
     return {k: round(sum(r[k] for r in rows) / len(rows), 4) for k in keys}
 
 
+def standard_error(rows: list[dict[str, float]]) -> dict[str, float]:
+    """The standard error of each mean score (sample standard deviation over sqrt(stories)): how far
+    the mean may move on other stories like these (on NeuS-AllSides val, 307 stories, about 0.008
+    for ROUGE-1 and 0.010 for ROUGE-2)."""
+    if len(rows) < 2:
+        return {k: 0.0 for k in (rows[0] if rows else [])}
+    out = {}
+    for k in rows[0]:
+        m = sum(r[k] for r in rows) / len(rows)
+        var = sum((r[k] - m) ** 2 for r in rows) / (len(rows) - 1)
+        out[k] = round((var / len(rows)) ** 0.5, 4)
+    return out
+
+
 def analyse_gold(stories: list[GoldStory]) -> dict[str, list[Analysis]]:
     """Clean and analyse the gold stories' articles: story id -> its articles' analyses."""
     from ..analyse import analyse
@@ -97,18 +113,26 @@ def analyse_gold(stories: list[GoldStory]) -> dict[str, list[Analysis]]:
 
 
 def evaluate(stories: list[GoldStory], analyses: dict[str, list[Analysis]] | None = None,
-             max_sentences: int = 6) -> dict:
-    """Mean ROUGE of newsweave's summaries and of the lead baseline, and the citation checks."""
+             max_sentences: int = 6, weights: dict | None = None) -> dict:
+    """Mean ROUGE of newsweave's summaries (with the shipped word model, or ``weights``) and of the
+    lead baseline, the standard errors of our means, and the citation checks."""
+    if analyses is None:
+        analyses = analyse_gold(stories)
+    out, _ = _scored(stories, analyses, max_sentences, weights)
+    return out
+
+
+def _scored(stories: list[GoldStory], analyses: dict[str, list[Analysis]], max_sentences: int,
+            weights: dict | None) -> tuple[dict, list[dict[str, float]]]:
+    """``evaluate``'s figures and every story's ROUGE of our summary."""
     from ..compare import compare_story
     from ..summarise import summarise, supported
 
-    if analyses is None:
-        analyses = analyse_gold(stories)
     ours, lead = [], []
     sentences = cited = backed = words = 0
     for s in stories:
         ans = analyses[s.id]
-        summary = summarise(compare_story(ans, story_id=s.id), ans, max_sentences=max_sentences)
+        summary = summarise(compare_story(ans, story_id=s.id), ans, max_sentences=max_sentences, weights=weights)
         sentences += len(summary)
         cited += sum(1 for x in summary if x.sources)
         backed += sum(1 for x in summary if supported(x, ans))
@@ -116,9 +140,10 @@ def evaluate(stories: list[GoldStory], analyses: dict[str, list[Analysis]] | Non
         words += len(tokens(text))
         ours.append(rouge(text, s.reference))
         lead.append(rouge(lead_summary(ans), s.reference))
-    return {"stories": len(stories), "newsweave": mean(ours), "lead_baseline": mean(lead),
+    return {"stories": len(stories), "newsweave": mean(ours), "newsweave_se": standard_error(ours),
+            "lead_baseline": mean(lead),
             "summary_sentences": sentences, "cited": cited, "supported": backed,
-            "mean_words": round(words / max(1, len(stories)), 1)}
+            "mean_words": round(words / max(1, len(stories)), 1)}, ours
 
 
 def fit(stories: list[GoldStory], analyses: dict[str, list[Analysis]], settings: dict[str, float],
@@ -169,19 +194,49 @@ def fit(stories: list[GoldStory], analyses: dict[str, list[Analysis]], settings:
             **settings, "stories": len(stories)}
 
 
+def cross_validate(stories: list[GoldStory], analyses: dict[str, list[Analysis]], folds: int,
+                   settings: dict[str, float]) -> dict:
+    """Held-out ROUGE on gold stories: story ``i`` is in fold ``i % folds``; each fold is summarised
+    with a word model fit (``fit``) on the other folds only, so no story is scored by a model that
+    saw its reference. Tune on this (on the training split), not on the validation split: on
+    NeuS-AllSides train, 2 folds give ROUGE-1 0.4008 and ROUGE-2 0.1776 (standard errors 0.0024 /
+    0.0028), where val's 307 stories give 0.4014 / 0.1850 (0.008 / 0.010)."""
+    if not 2 <= folds <= len(stories):
+        raise ValueError(f"folds must be between 2 and the number of stories ({len(stories)}), not {folds}")
+    per_fold, held_out = [], []
+    for k in range(folds):
+        train = [s for i, s in enumerate(stories) if i % folds != k]
+        test = [s for i, s in enumerate(stories) if i % folds == k]
+        result, rows = _scored(test, analyses, 6, fit(train, analyses, settings))
+        per_fold.append({"fit_on": len(train), "scored": len(test), "newsweave": result["newsweave"]})
+        held_out.extend(rows)
+    return {"stories": len(stories), "folds": folds, "newsweave": mean(held_out),
+            "newsweave_se": standard_error(held_out), "per_fold": per_fold}
+
+
 def main(argv: list[str] | None = None) -> None:
     """``python -m newsweave.evaluate.summary TRAIN.jsonl OUT.json``: refit the summary word model on
-    gold stories, keeping the shipped selection settings (copy OUT.json to data/summary_model.json)."""
+    gold stories, keeping the shipped selection settings (copy OUT.json to data/summary_model.json).
+    ``python -m newsweave.evaluate.summary --cv K TRAIN.jsonl``: print K-fold held-out ROUGE instead
+    (``cross_validate``)."""
     import argparse
 
     from ..summarise import model
 
     ap = argparse.ArgumentParser(description=main.__doc__)
     ap.add_argument("gold")
-    ap.add_argument("out")
+    ap.add_argument("out", nargs="?")
+    ap.add_argument("--cv", type=int, metavar="K", help="print K-fold held-out ROUGE, write no model")
     args = ap.parse_args(argv)
+    if (args.cv is None) == (args.out is None):
+        ap.error("give OUT.json (refit) or --cv K (held-out scores), not both")
     stories = read_gold(args.gold)
     settings = {k: model()[k] for k in ("length_scale", "quote", "question", "vague")}
+    if args.cv is not None:
+        if not 2 <= args.cv <= len(stories):
+            ap.error(f"--cv must be between 2 and the number of stories ({len(stories)})")
+        print(json.dumps(cross_validate(stories, analyse_gold(stories), args.cv, settings), indent=1))
+        return
     fitted = fit(stories, analyse_gold(stories), settings)
     with open(args.out, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(fitted, indent=1) + "\n")
