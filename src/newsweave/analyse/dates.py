@@ -64,11 +64,22 @@ def parse_published(published: str | None) -> date | None:
         return datetime.fromisoformat(published.strip().replace("Z", "+00:00")).date()
     except ValueError:
         m = re.match(r"(\d{4})-(\d{2})-(\d{2})", published.strip())
-        return date(int(m[1]), int(m[2]), int(m[3])) if m else None
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3])) if m else None
+        except ValueError:  # "0000-00-00", a database's empty date; "2014-13-45"
+            return None
 
 
 def resolve(text: str, published: date | None, future: bool = False) -> str | None:
-    """The ISO value of a date expression, or None when it cannot be known."""
+    """The ISO value of a date expression, or None when it cannot be known (also when it falls
+    outside the calendar: "yesterday" of 0001-01-01, "5,000,000 days ago")."""
+    try:
+        return _resolve(text, published, future)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _resolve(text: str, published: date | None, future: bool) -> str | None:
     t = " ".join(text.lower().replace("’", "'").split())
     t = re.sub(r"^(?:on|in|by|since|until|from|during|at)\s+", "", t)
     if DECADE.search(t):

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 import click
 
-from ..errors import NewsweaveError
+from ..errors import InputError, NewsweaveError
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,36 @@ def empty_input(path: str) -> NewsweaveError:
     except OSError:
         blank = False
     return InputError(path, "empty file (only whitespace)" if blank else "empty file")
+
+
+def read_rows(path: str, need: tuple[str, ...] = ("id", "text"), title_for_text: bool = False
+              ) -> tuple[list[dict[str, Any]], list[InputError]]:
+    """JSON objects, one per line of ``path`` (- for stdin), and an error naming the line of each
+    line that is not one (not UTF-8, not JSON, a field missing, an id seen before); blank lines
+    are skipped. ``title_for_text``: a line with an empty text but a title is kept (its title is
+    its text). OSError when the file cannot be opened."""
+    from ..read.jsonl import json_type, jsonl_records
+
+    rows: list[dict[str, Any]] = []
+    errors: list[InputError] = []
+    seen: set[str] = set()
+    judged = tuple(k for k in need if k != "text") if title_for_text else need
+    for n, row in jsonl_records(path, judged):
+        if not isinstance(row, InputError) and judged != need:
+            text, title = row.get("text"), row.get("title")
+            if text is not None and not isinstance(text, str):
+                row = InputError(path, f"field 'text' must be a string, got {json_type(text)}", n)
+            elif not (text or "").strip() and not (isinstance(title, str) and title.strip()):
+                row = InputError(path, "missing text", n)
+        if not isinstance(row, InputError) and str(row["id"]) in seen:
+            row = InputError(path, f"id {str(row['id'])!r} appears twice (the first is kept)", n)
+        if isinstance(row, InputError):
+            errors.append(row)
+            continue
+        row["id"] = str(row["id"])
+        seen.add(row["id"])
+        rows.append(row)
+    return rows, errors
 
 
 def echo_error(message: str) -> None:

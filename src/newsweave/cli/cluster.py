@@ -9,36 +9,17 @@ import click
 from tqdm import tqdm
 
 from ..errors import InputError
-from ..read.jsonl import jsonl_records
-from .base import DEFAULT_PROCESSES, echo_error, echo_json, empty_input, format_option, main, output_file, quiet_option
+from .base import (DEFAULT_PROCESSES, echo_error, echo_json, empty_input, format_option, main, output_file,
+                   quiet_option, read_rows)
 from .compare import eval_group
 
 
 PARALLEL_FROM = 200  # articles from which the NLP models run in several processes by default
 
 
-def read_rows(path: str, need: tuple[str, ...] = ("id", "text")) -> tuple[list[dict[str, Any]], list[InputError]]:
-    """JSON objects, one per line of ``path`` (- for stdin), and an error naming the line of each
-    line that is not one (not UTF-8, not JSON, a field missing, an id seen before); blank lines
-    are skipped. OSError when the file cannot be opened."""
-    rows: list[dict[str, Any]] = []
-    errors: list[InputError] = []
-    seen: set[str] = set()
-    for n, row in jsonl_records(path, need):
-        if not isinstance(row, InputError) and str(row["id"]) in seen:
-            row = InputError(path, f"id {str(row['id'])!r} appears twice (the first is kept)", n)
-        if isinstance(row, InputError):
-            errors.append(row)
-            continue
-        row["id"] = str(row["id"])
-        seen.add(row["id"])
-        rows.append(row)
-    return rows, errors
-
-
 def _read_or_exit(path: str, need: tuple[str, ...]) -> tuple[list[dict[str, Any]], list[InputError]]:
-    try:
-        rows, errors = read_rows(path, need)
+    try:  # (a headline without a body is clustered by its headline: every article gets its line)
+        rows, errors = read_rows(path, need, title_for_text=True)
     except OSError as e:
         echo_error(f"{path}: {e.strerror or e}")
         sys.exit(2)
@@ -64,8 +45,9 @@ def cluster(input_path, output_path, n_process, quiet):
     """Group articles into stories and link near-duplicates, without a database.
 
     IN.jsonl has one article per line: id, text, and optionally title, outlet, url, published
-    (ISO 8601); other fields (a gold label, say) are ignored. Articles are taken in publication
-    order (input order when undated). Writes one line per input article, in input order:
+    (ISO 8601, RFC 822 or epoch seconds / milliseconds); other fields (a gold label, say) are
+    ignored, and a headline with no text is clustered by its title. Articles are taken in
+    publication order (input order when undated). Writes one line per input article, in input order:
     {"id", "story", "duplicate_of"} (duplicate_of is null or the id of the article it copies).
     A line that is not an article (not UTF-8 or JSON, no id or text, an id seen before) is
     reported with its line number and left out; the rest is clustered, and the exit status is 1.
@@ -76,7 +58,7 @@ def cluster(input_path, output_path, n_process, quiet):
       newsweave cluster - -q < articles.jsonl | head
     """
     from ..cluster import cluster_articles
-    from ..evaluate.clustering import article_from_row
+    from ..read.jsonl import article_from_row
 
     rows, errors = _read_or_exit(input_path, ("id", "text"))
     if not rows and not errors:  # not one line but blank ones: an error, as for ingest
@@ -86,7 +68,8 @@ def cluster(input_path, output_path, n_process, quiet):
         n_process = DEFAULT_PROCESSES if len(rows) >= PARALLEL_FROM else 1
     with output_file(output_path) as out:  # an unwritable output stops the command before the work
         bar = _progress(quiet, len(rows))
-        results = cluster_articles([article_from_row(r) for r in rows], n_process=n_process, progress=bar.update)
+        results = cluster_articles([article_from_row(r, f"{input_path}: id {r['id']!r}") for r in rows],
+                                   n_process=n_process, progress=bar.update)
         bar.close()
         for r in results:
             out.write(json.dumps(r, ensure_ascii=False) + "\n")

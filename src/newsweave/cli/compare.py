@@ -12,9 +12,8 @@ from collections.abc import Iterator
 import click
 
 from ..errors import InputError
-from ..read.jsonl import jsonl_records
 from ..model import Analysis, Article, to_dict
-from .base import echo_error, echo_json, empty_input, main, output_file
+from .base import echo_error, echo_json, empty_input, main, output_file, read_rows
 
 
 @main.group("eval")
@@ -24,16 +23,14 @@ def eval_group() -> None:
 
 def read_story_articles(path: str) -> tuple[dict[str, list[Article]], list[InputError]]:
     """Articles of a JSONL file (``id``, ``text``, ``story``; optional ``outlet``, ``url``,
-    ``published``, ``title``) grouped by story, in order of first appearance."""
+    ``published``, ``title``) grouped by story, in order of first appearance. An id seen before
+    is an error (its first line is kept): a fact's sources name articles by id."""
+    from ..read.jsonl import article_from_row
+
+    rows, errors = read_rows(path, ("id", "text", "story"))
     stories: dict[str, list[Article]] = {}
-    errors: list[InputError] = []
-    for n, d in jsonl_records(path, ("id", "text", "story")):
-        if isinstance(d, InputError):
-            errors.append(d)
-            continue
-        art = Article(id=str(d["id"]), text=d["text"], title=d.get("title"), outlet=d.get("outlet"),
-                      url=d.get("url"), published=d.get("published"), source=f"{path}:{n}")
-        stories.setdefault(str(d["story"]), []).append(art)
+    for d in rows:
+        stories.setdefault(str(d["story"]), []).append(article_from_row(d, f"{path}: id {d['id']!r}"))
     return stories, errors
 
 

@@ -15,7 +15,8 @@ from collections.abc import Hashable, Sequence
 from importlib import resources
 from typing import Any
 
-from ..model import Analysis, Article
+from ..model import Analysis
+from ..read.jsonl import article_from_row  # (also the benchmarks' reader)
 
 Scores = tuple[float, float, float]
 
@@ -88,12 +89,6 @@ def tune_baseline(texts: Sequence[str], gold: Sequence[Hashable]) -> tuple[float
 
 
 # -- evaluation ---------------------------------------------------------------------------------------
-def article_from_row(row: dict[str, Any]) -> Article:
-    """An Article from a JSONL row; every field but the article's own is ignored (gold labels too)."""
-    return Article(id=str(row["id"]), text=str(row.get("text") or ""), title=row.get("title"),
-                   outlet=row.get("outlet"), url=row.get("url"), published=row.get("published"))
-
-
 def evaluate_clustering(rows: Sequence[dict[str, Any]], analyses: Sequence[Analysis] | None = None,
                         clusterer: Any = None, baseline: bool = True, progress=None) -> dict[str, Any]:
     """Cluster gold rows without their labels; newsweave's and the baseline's scores."""

@@ -199,6 +199,31 @@ def article_from_record(obj: dict[str, Any], path: str, source: str, outlet: str
     return article
 
 
+def article_from_row(row: dict[str, Any], source: str | None = None) -> Article:
+    """An Article from a line of the contract commands (cluster, compare, summarize, eval):
+    ``id``, ``text``, optional ``title``, ``outlet``, ``url``, ``published``; every other field is
+    ignored (gold labels too). Lenient where ingest refuses, so that every line gets its answer:
+    a title, outlet or url that is not a string is ignored, and a date is read in any of ingest's
+    forms (ISO 8601, RFC 822, epoch seconds or milliseconds, …) or, when unreadable, left out
+    (each with a warning naming ``source``); a line with no text but a title is its title."""
+    where = source or f"id {row.get('id')!r}"
+    fields: dict[str, Any] = {}
+    for name in ("title", "outlet", "url"):
+        value = row.get(name)
+        if value is not None and not isinstance(value, str):
+            log.warning("%s: field %r is %s, not a string; ignored", where, name, json_type(value))
+            value = None
+        fields[name] = value
+    raw = row.get("published")
+    published = normalise_date(raw)
+    if raw not in (None, "") and published is None:
+        log.warning("%s: unreadable published date %r; the article is taken as undated", where, raw)
+    text = row.get("text") if isinstance(row.get("text"), str) else ""
+    if not text.strip() and fields["title"] and fields["title"].strip():
+        text = fields["title"]
+    return Article(id=str(row["id"]), text=text, published=published, source=source, **fields)
+
+
 def _record_id(value: Any, text: str) -> str:
     if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
         return str(value).strip()

@@ -1,0 +1,89 @@
+"""The contract commands (cluster, compare, summarize) take what outside data sends: dates in any
+of ingest's forms, fields of the wrong type, a headline without a body; every article gets its
+answer, and nothing crashes."""
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import DATA
+from newsweave.cli import main
+
+ROWS = [json.loads(line) for line in (DATA / "cluster" / "ecbplus-48.jsonl").open(encoding="utf-8")][:16]
+START = datetime(2015, 3, 2, 6, 0, tzinfo=timezone.utc)
+TIMES = [START + timedelta(hours=5 * k) for k in random.Random(3).sample(range(len(ROWS)), len(ROWS))]
+
+
+def _write(path, rows) -> str:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return str(path)
+
+
+def _cluster(path: str) -> tuple[int, dict[str, str], str]:
+    result = CliRunner().invoke(main, ["cluster", path, "-q"])
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    return result.exit_code, {d["id"]: d["story"] for d in lines}, result.output
+
+
+def _partition(stories: dict[str, str]) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for i, s in stories.items():
+        groups.setdefault(s, set()).add(i)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_every_date_form_ingest_reads_orders_the_stream_alike(tmp_path):
+    forms = {
+        "iso": lambda t: t.isoformat(),
+        "rfc822": format_datetime,
+        "epoch": lambda t: int(t.timestamp()),
+        "epoch_ms": lambda t: int(t.timestamp() * 1000),
+    }
+    got = {}
+    for name, form in forms.items():
+        rows = [{"id": f"a{i}", "text": r["text"], "published": form(t)} for i, (r, t) in enumerate(zip(ROWS, TIMES))]
+        random.Random(7).shuffle(rows)  # line order is not publication order
+        code, stories, output = _cluster(_write(tmp_path / f"{name}.jsonl", rows))
+        assert code == 0 and "Traceback" not in output, output
+        assert len(stories) == len(ROWS)
+        got[name] = _partition(stories)
+    assert got["rfc822"] == got["epoch"] == got["epoch_ms"] == got["iso"]
+
+
+def test_fields_of_the_wrong_type_are_ignored_with_a_warning_and_every_line_is_answered(tmp_path, caplog):
+    odd = [{"published": "0000-00-00"}, {"published": True}, {"published": {"when": "today"}},
+           {"published": "0001-01-01T00:00:00+14:00"}, {"title": 2024}, {"outlet": 7}, {"outlet": ["AP"]},
+           {"url": 3}, {"published": "2014-13-45"}]
+    rows = [{"id": i, "text": r["text"], **odd[i % len(odd)]} for i, r in enumerate(ROWS)]
+    rows.append({"id": "headline", "text": "", "title": "Lindsay Lohan checks into rehab at Betty Ford Center"})
+    path = _write(tmp_path / "odd.jsonl", rows)
+    code, stories, output = _cluster(path)
+    assert code == 0 and "Traceback" not in output, output
+    assert set(stories) == {str(r["id"]) for r in rows}  # the headline too, clustered by its title
+    assert f"{path}: id '4': field 'title' is a number, not a string; ignored" in caplog.text
+    assert f"{path}: id '0': unreadable published date '0000-00-00'; the article is taken as undated" in caplog.text
+    for command in ("compare", "summarize"):
+        story_rows = [{**r, "story": "s"} for r in rows[:-1]]
+        result = CliRunner().invoke(main, [command, _write(tmp_path / f"{command}.jsonl", story_rows), "-o",
+                                           str(tmp_path / f"{command}.out")])
+        assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+        assert (tmp_path / f"{command}.out").read_text(encoding="utf-8").strip()
+
+
+def test_compare_refuses_a_repeated_id_naming_its_line(tmp_path):
+    rows = [{"id": "a", "text": ROWS[0]["text"], "story": "s"}, {"id": "b", "text": ROWS[1]["text"], "story": "s"},
+            {"id": "a", "text": ROWS[2]["text"], "story": "s"}]
+    path = _write(tmp_path / "dup.jsonl", rows)
+    out = tmp_path / "facts.jsonl"
+    result = CliRunner().invoke(main, ["compare", path, "-o", str(out)])
+    assert result.exit_code == 1
+    assert f"error: {path}:3: id 'a' appears twice (the first is kept)" in result.output
+    texts = {"a": ROWS[0]["text"], "b": ROWS[1]["text"]}
+    for line in out.read_text(encoding="utf-8").splitlines():
+        for src in json.loads(line)["sources"]:  # every offset points into the text that was kept
+            assert texts[src["article"]][src["start"]:src["end"]] == src["text"]
