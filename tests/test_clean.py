@@ -73,3 +73,76 @@ def test_dateline_forms():
     assert parse_dateline("Islamabad (TDI): Prime Minister")[0] == {"place": "Islamabad", "outlet": "TDI"}
     assert parse_dateline("LONDON, March 3 (AP) — Britain")[0] == {"place": "London", "outlet": "AP"}
     assert parse_dateline("Prime Minister Shehbaz Sharif warmly received")[0] is None
+
+
+def test_bylines_credits_and_notices_are_furniture():
+    for line in ["By John Smith, Associated Press", "BY JOHN SMITH, Associated Press Writer",
+                 "By John Smith and Jane Doe | CNN",
+                 "Reporting by Jane Doe; Editing by Bob Lee",
+                 "(Reporting by Gopal Sharma in Kathmandu and Sanjeev Miglani in New Delhi; Editing by Robert Birsel)",
+                 "Additional reporting by Jane Doe", "Writing by Jane Doe; Editing by Bob Lee and Chizu Nomiyama",
+                 "This article originally appeared on People.com",
+                 "This story was originally published by The Washington Post.",
+                 "(Photo by Kevin Winter/Getty Images)", "Kevin Winter/Getty Images", "REUTERS/Navesh Chitrakar",
+                 "(AP Photo/Niranjan Shrestha)",
+                 "Copyright 2008 The Associated Press. All rights reserved. This material may not be published, "
+                 "broadcast, rewritten or redistributed.",
+                 "This material may not be published, broadcast, rewritten or redistributed.",
+                 "Posted by admin at 10:00 AM 3 comments", "Updated 3:45 PM ET, Tue September 2, 2008",
+                 "Last updated: 12 May 2019 | 10:32 BST", "Follow us on Twitter @dailyplanet",
+                 "Contact the author at jdoe@example.com", "SCROLL DOWN FOR VIDEO", "Contributing: John Smith"]:
+        assert is_furniture(line), line
+    # real sentences that merely start with the same words
+    for line in ["He was reported by police to have fled the scene.",
+                 "The photo, by a Getty photographer, shows the damage.",
+                 "Photo by a Getty photographer shows the damage.",
+                 "Reuters reported by phone that the quake killed 100.",
+                 "By Tuesday, officials had evacuated 3,000 people.", "By 1952, Page was breaking taboos",
+                 "By Ron Howard's account, the strike was over.",
+                 "Reporting by The New York Times revealed the scheme in 2019.",
+                 "Editing by hand took years, he said.", "Copyright law in the EU is changing.",
+                 "Posted by police on social media, the video shows the arrest.",
+                 "Published on Monday, the report found that 40 people died.",
+                 "Updated figures released on Tuesday showed 300 deaths.",
+                 "Originally published in 1851, the newspaper is the oldest in town, editors said.",
+                 "The story first appeared on Monday in a local paper, which said the mayor resigned.",
+                 "Contact tracing began on Monday."]:
+        assert not is_furniture(line), line
+
+
+def test_credit_lines_and_clauses_leave_the_cleaned_text():
+    text = ("By John Smith, Associated Press\n"
+            "KATHMANDU (Reuters) - A magnitude 7.8 earthquake struck Nepal on Saturday.\n"
+            "(Photo by Kevin Winter/Getty Images)\n"
+            "Rescue teams dug through the rubble overnight. (Reporting by Gopal Sharma; Editing by Robert Birsel)\n"
+            "Copyright 2015 Thomson Reuters. All rights reserved.")
+    a = clean(Article(id="x", text=text))
+    assert a.clean_text == ("A magnitude 7.8 earthquake struck Nepal on Saturday.\n"
+                            "Rescue teams dug through the rubble overnight.")
+    assert a.dateline == {"place": "Kathmandu", "outlet": "Reuters"}
+    i = a.clean_text.index("overnight.")
+    s, e = a.original_span(i, i + len("overnight."))
+    assert text[s:e] == "overnight."
+
+
+def test_an_outlets_updates_of_one_story_keep_their_shared_lead():
+    lead = "A magnitude 7.8 earthquake struck central Nepal on Saturday, killing at least 1,500 people, officials said."
+    second = "The quake flattened buildings in the capital Kathmandu and triggered avalanches on Mount Everest."
+    lasts = ["Rescue teams were digging through rubble in the old city overnight.",
+             "India and China said they would send aid and rescue teams.",
+             "The United Nations said hospitals were running out of space to store bodies."]
+    arts = [Article(id=f"r{i}", outlet="Reuters", text=f"{lead}\n{second}\n{last}") for i, last in enumerate(lasts)]
+    for a in clean_batch(arts):
+        assert a.clean_text.startswith(lead + "\n" + second), a.clean_text
+
+
+def test_a_sentence_repeated_across_different_stories_of_an_outlet_is_boilerplate(seed_paths):
+    # the same closing sentence under different reports: furniture, although it reads as a sentence
+    note = "The views expressed in this article are the author's own and do not reflect our editorial policy."
+    bodies = [p.read_text(encoding="utf-8").strip() for p in seed_paths[:2]]
+    bodies.append("Floods in the north of the country cut the main highway on Monday, police said.\n"
+                  "Hundreds of families were moved to schools on higher ground.")
+    arts = [Article(id=f"a{i}", outlet="Example Daily", text=f"{b}\n{note}") for i, b in enumerate(bodies)]
+    for a in clean_batch(arts):
+        assert "views expressed" not in a.clean_text
+        assert len(a.clean_text) > 100

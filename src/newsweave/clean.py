@@ -17,13 +17,109 @@ FURNITURE = re.compile(
     r"""^\W{0,3}(
         read\s+(more|also|next|this)\b | also\s+read\b | see\s+also\b | related(\s+(stories|articles|news))?\s*: |
         recommended\s*: | more\s+from\b | (click|tap)\s+here\b | (share|tweet)\s+(this|on)\b |
-        follow\s+us\b | sign\s+up\b | subscribe\b | newsletter\b | advertisement\s*$ | sponsored\s*$ |
+        follow\s+us\b | like\s+us\s+on\b | sign\s+up\b | subscribe\b | newsletter\b | advertisement\s*$ | sponsored\s*$ |
         (all\s+)?rights\s+reserved | copyright\s+© | ©\s*\d{4} | download\s+(our|the)\s+app |
-        join\s+our\s+(whatsapp|telegram) | watch\s*: | listen\s*: | photo\s*: | image\s*: |
-        (story|article)\s+continues\s+below | continue\s+reading | comments?\s*\(\d+\)
+        join\s+our\s+(whatsapp|telegram) | watch\s*: | listen\s*: | photo\s*: | image\s*: | photograph\s*: |
+        (photo\s+)?credits?\s*: | image\s+(copyright|caption)\b | media\s+caption\b | scroll\s+down\s+for\b |
+        (story|article)\s+continues\s+below | continue\s+reading | comments?\s*\(\d+\) |
+        this\s+material\s+may\s+not\s+be\s+(published|reproduced|redistributed)\b |
+        (contact|e-?mail|reach|write\s+to)\s+(the\s+)?(author|reporter|writer|columnist|editor|newsroom)s?\b |
+        follow\s+(the\s+author|him|her|them|me)\s+on\s+(twitter|x|facebook|instagram|threads|bluesky|linkedin)\b
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+# Whole lines (or a line's opening or closing clause) of credits: bylines, wire credits, photo
+# credits, copyright and "posted by" lines. Names are capitalised words, so a sentence that merely
+# starts with the same word ("By Tuesday, officials had…", "Reporting by the Times showed…") goes on
+# to lower-case words and does not match.
+_NAME = r"(?:[A-Z][\w.'’\-]*|(?:de|da|del|della|van|von|der|den|al|bin|el|la|le|du|di|dos|y)(?=\s+[A-Z]))"
+_NAMES = rf"{_NAME}(?:\s+{_NAME}){{0,4}}"
+_NAME_LIST = rf"{_NAMES}(?:\s*(?:,|\band\b|&)\s*{_NAMES})*"
+_ROLE = (r"(?:staff|writer|reporter|correspondent|editor|contributor|columnist|senior|chief|special|political|"
+         r"business|news|sports|science|health|foreign|national|investigative|associate|managing|contributing|"
+         r"of|the|and|for|at|&)")
+_AFFIL = rf"(?:{_NAME}|{_ROLE})(?:\s+(?:{_NAME}|{_ROLE})){{0,6}}"
+BYLINE = re.compile(
+    rf"(?i:by)\s+{_NAME_LIST}(?:\s+(?:for|of)\s+{_AFFIL})?(?:\s*[,|/\-–—:]\s*{_AFFIL})?\s*\.?")
+_CREDIT_ITEM = (r"(?i:(?:additional\s+|further\s+|(?:text|story|video)\s+)?(?:reporting|writing|editing|research|"
+                r"graphics|compiled|translation|translated|production|edited|written|reported|fact[- ]?checking|"
+                r"produced|photography)(?:\s+and\s+(?:reporting|writing|editing|research))?\s+by)"
+                rf"\s+{_NAMES}(?:\s*(?:,|\band\b|&|\bin\b|\bfrom\b|\bfor\b)\s*{_NAMES})*")
+WIRE_CREDIT = re.compile(rf"(?:{_CREDIT_ITEM}|(?i:contributing)\s*:\s*{_NAME_LIST})(?:\s*[;,.]\s*{_CREDIT_ITEM})*\s*\.?")
+_PHOTO_WORD = (r"(?i:(?:(?:AP|AFP|Reuters|EPA|File|Getty)\s+)?(?:photo|image|picture|photograph|video|graphic|"
+               r"illustration|footage)s?)")
+_PHOTO_CREDIT = (rf"{_PHOTO_WORD}(?:\s+(?i:by|courtesy(?:\s+of)?|via)\s+|\s*/\s*|\s*:\s*|\s+(?i:credits?)\s*:?\s*)"
+                 rf"{_NAMES}(?:\s*(?:/|,|\bvia\b|\bfor\b|\band\b|&)\s*{_NAMES})*")
+PHOTO_CREDIT = re.compile(rf"\(?\s*{_PHOTO_CREDIT}\s*\)?\s*\.?")
+# "Kevin Winter/Getty Images", "REUTERS/Navesh Chitrakar", "AFP via Getty Images"
+AGENCY_CREDIT = re.compile(
+    rf"\(?(?:{_NAMES}\s*/\s*(?:Getty\s+Images|AFP|AP|Reuters|REUTERS|EPA|Shutterstock|Bloomberg)(?:\s+via\s+Getty\s+Images)?"
+    rf"|(?:AP|AFP|EPA|REUTERS|Reuters|XINHUA|Xinhua)\s*/\s*{_NAMES}(?:\s*/\s*{_NAMES})?"
+    r"|(?:AFP|AP|EPA|Reuters)\s+via\s+Getty\s+Images)\)?\.?")
+COPYRIGHT = re.compile(
+    r"(?:(?i:copyright)\s*(?:©|\(c\))?\s*(?:(?:19|20)\d{2}\b|©|\(c\))|(?:©|\([cC]\))\s*(?:(?:19|20)\d{2}|[A-Z])|"
+    r"(?i:copyright)\s+(?:the\s+)?[A-Z][\w.&'\-]*(?:\s+[A-Z][\w.&'\-]*){0,4}\.?\s*$)")
+ALL_RIGHTS = re.compile(r"(?i)\ball\s+rights\s+reserved\b")
+ORIGINALLY = re.compile(
+    r"(?i:this\s+(?:article|story|post|piece|report|column|content|interview|essay|op-ed)\s+(?:was\s+|is\s+|has\s+been\s+)?"
+    r"(?:originally\s+|first\s+)?(?:appeared|published|posted|ran|republished|reprinted)|"
+    r"(?:originally|first)\s+(?:appeared|published|posted))\s+(?i:on|in|at|by|with|from)\b")
+# "Posted by admin at 10:00 AM 3 comments", "Updated 3:45 PM ET, Tue September 2, 2008"
+STAMP = re.compile(r"(?i)(?:posted|published|updated|last\s+updated|first\s+published|last\s+modified|modified|filed)"
+                   r"(?:\s+by\s+([\w.'’\-]+(?:\s+[\w.'’\-]+){0,2}?)(?=\s+(?:on|at)\b|\s*[|,\-]|\s+\d|\s*$))?\s*:?\s*(.*)")
+_MONTHS = ("jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august "
+           "september october november december")
+_DAYS = "mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday"
+_STAMP_DATE_WORDS = set((_MONTHS + " " + _DAYS + " ago today yesterday").split())
+_STAMP_WORDS = _STAMP_DATE_WORDS | set(
+    "on at the of am pm a.m p.m a.m. p.m. et est edt gmt utc bst cet cest pt pst pdt ct cst cdt ist hkt jst aest "
+    "comment comments hour hours minute minutes min mins day days week weeks | updated".split())
+# a closing "(Reporting by …; Editing by …)" or "(Photo by …)" after the last sentence of a line,
+# and an opening one before the first
+TRAILING_CREDIT = re.compile(rf"\s*\(\s*(?:{_CREDIT_ITEM}(?:\s*[;,.]\s*{_CREDIT_ITEM})*|{_PHOTO_CREDIT})\s*\.?\s*\)\s*$")
+LEADING_CREDIT = re.compile(rf"^\(\s*(?:{_PHOTO_CREDIT})\s*\)\s*")
+
+
+def _is_stamp(line: str) -> bool:
+    """A "Posted by …"/"Updated …" line that says nothing but who and when."""
+    m = STAMP.fullmatch(line)
+    if not m:
+        return False
+    tokens = re.findall(r"[^\s,]+", m.group(2))
+    dated = False
+    for t in tokens:
+        low = t.strip(".,;:()").lower()
+        if not low or any(ch.isdigit() for ch in low) or low in "|-/":
+            dated = dated or any(ch.isdigit() for ch in low)
+            continue
+        if low not in _STAMP_WORDS:
+            return False
+        dated = dated or low in _STAMP_DATE_WORDS
+    return dated or (bool(m.group(1)) and not tokens)
+
+
+def _is_credit_line(line: str) -> bool:
+    """True for a whole line that is a byline, credit, copyright notice or posting stamp."""
+    if len(line) > 300:
+        return False
+    return bool(
+        BYLINE.fullmatch(line) or WIRE_CREDIT.fullmatch(line) or PHOTO_CREDIT.fullmatch(line)
+        or AGENCY_CREDIT.fullmatch(line) or COPYRIGHT.match(line) or _is_stamp(line)
+        or (ALL_RIGHTS.search(line) and len(line.split()) <= 30)
+        or (ORIGINALLY.match(line) and len(line.split()) <= (20 if line[:4].lower() == "this" else 12)
+            and (line[:4].lower() == "this" or "," not in line))
+        or (line.startswith("(") and line.endswith(")") and _is_credit_line(line[1:-1].strip())))
+
+
+def _credit_clauses(line: str) -> tuple[int, int]:
+    """How many characters an opening and a closing credit clause take in ``line`` (0 when none)."""
+    m = LEADING_CREDIT.match(line)
+    lead = m.end() if m and m.end() < len(line) else 0
+    m = TRAILING_CREDIT.search(line, lead)
+    trail = len(line) - m.start() if m and m.start() > lead else 0
+    return lead, trail
+
 
 # "Islamabad (TDI):", "WASHINGTON (Reuters) -", "KARACHI –", "LONDON, March 3 (AP) —"
 DATELINE_WITH_OUTLET = re.compile(
@@ -45,8 +141,10 @@ LINE = re.compile(r"[^\r\n]*(\r\n|\r|\n|$)")
 
 
 def is_furniture(line: str) -> bool:
-    """True for a line that is page furniture ("Read More: …", share prompts, copyright)."""
-    return bool(FURNITURE.match(line.strip()))
+    """True for a line that is page furniture ("Read More: …", share prompts, copyright, bylines,
+    wire and photo credits, "originally appeared on …", "Posted by … at …")."""
+    line = line.strip()
+    return bool(FURNITURE.match(line)) or _is_credit_line(line)
 
 
 def parse_dateline(line: str) -> tuple[dict[str, str] | None, int]:
@@ -77,8 +175,36 @@ def _norm_line(line: str) -> str:
     return re.sub(r"\W+", " ", line.lower()).strip()
 
 
+# Two articles whose kept text shares at least this share of its word trigrams (of the shorter
+# one) are copies or updates of one report, not two stories that share page furniture.
+RELATED_CONTAINMENT = 0.3
+SENTENCE_END = re.compile(r"[.!?…][\"'’”)\]]*$")
+
+
+def _sentence_like(line: str) -> bool:
+    """A line that reads as a sentence of reporting: six words or more, lower-case words, an end mark."""
+    line = line.strip()
+    return len(line.split()) >= 6 and bool(SENTENCE_END.search(line)) and any(c.islower() for c in line)
+
+
+def _shingles(lines: Iterable[str]) -> set[tuple[str, ...]]:
+    out: set[tuple[str, ...]] = set()
+    for line in lines:
+        w = re.findall(r"\w+", line.lower())
+        out.update(zip(w, w[1:], w[2:]))
+    return out
+
+
 def repeated_lines(articles: list[Article], min_articles: int = 3) -> set[tuple[str, str]]:
-    """(outlet, normalised line) pairs that recur across many articles of one outlet: boilerplate."""
+    """(outlet, normalised line) pairs that recur across many articles of one outlet: boilerplate.
+
+    A line counts when it is in ``min_articles`` or more of the outlet's articles and in at least
+    half of them. A line that reads as a sentence is kept when the articles that carry it are
+    mostly copies or updates of one report (they share much of their other text too): a wire's
+    updates of one story repeat their lead and body, page furniture repeats across different
+    stories. (A block of several furniture sentences under short, different reports can still pass
+    for an update's shared lead: such notices are mostly caught by ``is_furniture``.)
+    """
     per_outlet: dict[str, list[Article]] = defaultdict(list)
     for a in articles:
         if a.outlet:
@@ -87,13 +213,46 @@ def repeated_lines(articles: list[Article], min_articles: int = 3) -> set[tuple[
     for outlet, group in per_outlet.items():
         if len(group) < min_articles:
             continue
+        lines_of: list[dict[str, str]] = []
         counts: Counter[str] = Counter()
         for a in group:
-            counts.update({_norm_line(line) for _, line in _lines(a.text) if line.strip()})
-        for norm, n in counts.items():
-            if norm and n >= min_articles and n >= 0.5 * len(group):
+            kept: dict[str, str] = {}
+            for _, line in _lines(a.text):
+                line = line.strip()
+                if line and not is_furniture(line):
+                    kept.setdefault(_norm_line(line), line)
+            kept.pop("", None)
+            lines_of.append(kept)
+            counts.update(kept.keys())
+        candidates = {norm for norm, n in counts.items() if n >= min_articles and n >= 0.5 * len(group)}
+        if not candidates:
+            continue
+        sentences = {norm for norm in candidates
+                     if _sentence_like(next(k[norm] for k in lines_of if norm in k))}
+        found.update((outlet, norm) for norm in candidates - sentences)
+        if not sentences:
+            continue
+        # each article's lines less those that are boilerplate whatever else holds; the line in
+        # question is left out too: do the articles share much of their *other* text?
+        shingles = [{norm: _shingles([line]) for norm, line in k.items() if norm not in candidates or norm in sentences}
+                    for k in lines_of]
+        for norm in sentences:
+            carriers = [i for i, k in enumerate(lines_of) if norm in k][:24]
+            rests = [set().union(*(sh for n, sh in shingles[i].items() if n != norm)) for i in carriers]
+            if not _mostly_related(rests):
                 found.add((outlet, norm))
     return found
+
+
+def _mostly_related(sets: list[set[tuple[str, ...]]]) -> bool:
+    """True when most pairs of ``sets`` share RELATED_CONTAINMENT of the smaller one."""
+    related = pairs = 0
+    for i in range(len(sets)):
+        for j in range(i + 1, len(sets)):
+            pairs += 1
+            small = min(len(sets[i]), len(sets[j])) or 1
+            related += len(sets[i] & sets[j]) >= RELATED_CONTAINMENT * small
+    return pairs > 0 and related * 2 > pairs
 
 
 def clean(article: Article, boilerplate: set[tuple[str, str]] | None = None) -> Article:
@@ -111,6 +270,8 @@ def clean(article: Article, boilerplate: set[tuple[str, str]] | None = None) -> 
             continue
         lead = len(line) - len(line.lstrip())
         start, end = offset + lead, offset + len(line.rstrip())
+        head, tail = _credit_clauses(article.text[start:end])  # "(Reporting by …; Editing by …)"
+        start, end = start + head, end - tail
         if first:
             first = False
             dateline, used = parse_dateline(article.text[start:end])
