@@ -116,7 +116,7 @@ def _credit_clauses(line: str) -> tuple[int, int]:
     """How many characters an opening and a closing credit clause take in ``line`` (0 when none)."""
     m = LEADING_CREDIT.match(line)
     lead = m.end() if m and m.end() < len(line) else 0
-    m = TRAILING_CREDIT.search(line, lead)
+    m = TRAILING_CREDIT.search(line, max(lead, len(line) - 400))  # a credit clause is short
     trail = len(line) - m.start() if m and m.start() > lead else 0
     return lead, trail
 
