@@ -287,3 +287,38 @@ def test_a_summary_sentence_cites_the_articles_that_agree_with_it_in_other_words
     injured = [s for s in summary if "injured" in s.text]
     assert injured and all("c" not in s.sources or s.sources == ["c"] for s in injured)
     assert sorted(injured[0].sources) == ["a", "b"]  # the sentence two outlets state leads
+
+
+def test_a_summary_sentence_starts_after_a_wire_dateline_and_never_at_a_lower_case_fragment():
+    # Two wire reports of one event: the dateline ("TEHRAN, Iran (AP) — ", "(Reuters) - ") is not
+    # part of the sentence a summary shows; the rest is still word for word the article's. A quotation
+    # the sentence splitter cut in two leaves a tail starting in lower case, which is no sentence.
+    texts = {
+        "ap": "TEHRAN, Iran (AP) — Iran on Friday denied Western allegations that one of its own missiles downed "
+              "a Ukrainian jetliner near Tehran, killing all 176 people on board. The general said the drone was "
+              "“one of the largest. and most complicated surveillance aircraft” ever sent to spy on Iran, "
+              "officials in Tehran said on Friday.",
+        "rt": "(Reuters) - Iran on Friday denied Western allegations that one of its own missiles downed a Ukrainian "
+              "jetliner near Tehran, as Canada and Britain said the plane was hit by an Iranian missile. The drone "
+              "was one of the most complicated surveillance aircraft ever sent to spy on Iran, officials in Tehran "
+              "said on Friday.",
+    }
+    articles = [Article(id=k, text=v, outlet=k.upper()) for k, v in texts.items()]
+    clean_batch(articles)
+    analyses = list(analyse(articles))
+    summary = summarise(compare_story(analyses, story_id="S"), analyses)
+    assert summary
+    assert summary[0].text.startswith("Iran on Friday denied Western allegations")
+    for sent in summary:
+        assert sent.text[0].isupper() and "(AP)" not in sent.text and "(Reuters)" not in sent.text
+        assert any(_ws(sent.text) in _ws(texts[a]) for a in sent.sources)
+        assert supported(sent, analyses)
+    # one article whose splitter cut a quotation in two: its lower-case tail is not offered
+    text = ("Iran denied it. The general said the drone was “one of the largest. and most complicated surveillance "
+            "aircraft” ever sent by the United States to spy on Iran, officials in Tehran said on Friday.")
+    article = Article(id="one", text=text, outlet="Tehran Times")
+    clean_batch([article])
+    analyses = list(analyse([article]))
+    assert any(s.text.startswith("and most complicated") for s in analyses[0].sentences)
+    summary = summarise(compare_story(analyses, story_id="S1"), analyses)
+    assert summary and not any(s.text.startswith("and ") for s in summary)

@@ -1,7 +1,8 @@
 """A short cited summary of a story, built only from its aligned facts.
 
-Candidates are the sentences that state the story's facts, each as an article wrote it, citing
-every article of the fact that states it. The summary is the set of candidates with the best
+Candidates are the sentences that state the story's facts, each as an article wrote it (from
+after a wire dateline, "TEHRAN, Iran (AP) — "; never a lower-case fragment a quotation left),
+citing every article of the fact that states it. The summary is the set of candidates with the best
 expected ROUGE-1 + ROUGE-2 F1 against an editor's summary of the story, chosen greedily: a word
 model (learned on editors' multi-outlet summaries, ``data/summary_model.json``) gives every word
 and word pair of the story a probability of being in such a summary (from how many articles and
@@ -43,6 +44,13 @@ VAGUE = re.compile(r"^\W*(?:(?:he|she|it|they|that|these|those|his|her|its|their
                    r"instead|in addition|for (?:instance|example)),)"
                    r"|[,\"”’']\s*(?:he|she|they)\s+(?:said|says|added)(?:\s+on)?(?:\s+\w+day)?\W*$", re.I)
 TOKEN = re.compile(r"[A-Za-z0-9]+")  # ROUGE's tokens (lower-cased)
+# A wire dateline before the sentence proper ("TEHRAN, Iran (AP) — ", "(CNN) - "): the summary
+# sentence starts after it (still word for word the article's); the rest must start a sentence.
+DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.']*,?\s){0,4}\([A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2}\)\s*[-–—]+\s*"
+                      r"(?=[\"“‘']?[A-Z0-9])")
+# A sentence whose first word is all lower case is a piece of one (a quotation's tail the sentence
+# splitter cut off: "and most complicated surveillance aircraft” to spy on Iran…"), not one to show.
+LOWER_START = re.compile(r"^[\W_]*(?!(?:de|van|von|der|da|del|di|la|le|al|el|bin|ibn|ben)\b)[a-z][a-z'’-]*(?![\w'’-])")
 LEVELS = 3  # a word's 1st, 2nd and 3rd use in a summary are scored; later ones are worth nothing
 
 UNIGRAM_FEATURES = ["bias", "df", "df2", "title", "stop", "num", "logc", "lead", "loglen", "cap",
@@ -252,8 +260,10 @@ def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, 
             cand = found.get(key)
             if cand is None:
                 text = an.article.text[sent.start:sent.end].strip()
+                text = text[_dateline_end(text):]
                 n_words, stems = _sentence_words(text)
-                if n_words < MIN_WORDS or text.endswith(":"):  # a heading, a fragment, a list's introduction
+                if n_words < MIN_WORDS or text.endswith(":") or LOWER_START.match(text):
+                    # a heading, a fragment, a list's introduction, a quotation's tail
                     short.add(key)
                     continue
                 cand = found[key] = {"sentence": SummarySentence(text=text, sources=[span.article], facts=[]),
@@ -296,6 +306,12 @@ def _disputing(an: Analysis, sent, fact: Fact, kinds: set[str], by_id: dict[str,
         if any(kind in kinds for kind, *_ in V.conflicts(mine, theirs, V.NAME_SIMILARITY)):
             out.add(src.article)
     return out
+
+
+def _dateline_end(text: str) -> int:
+    """Where the sentence proper starts: after a leading wire dateline, if any."""
+    m = DATELINE.match(text)
+    return m.end() if m else 0
 
 
 @functools.lru_cache(maxsize=65536)
