@@ -24,7 +24,8 @@ FURNITURE = re.compile(
         (story|article)\s+continues\s+below | continue\s+reading | comments?\s*\(\d+\) |
         this\s+material\s+may\s+not\s+be\s+(published|reproduced|redistributed)\b |
         (contact|e-?mail|reach|write\s+to)\s+(the\s+)?(author|reporter|writer|columnist|editor|newsroom)s?\b |
-        follow\s+(the\s+author|him|her|them|me)\s+on\s+(twitter|x|facebook|instagram|threads|bluesky|linkedin)\b
+        follow\s+(the\s+author|him|her|them|me)\s+on\s+(twitter|x|facebook|instagram|threads|bluesky|linkedin)\b |
+        our\s+standards\s*:
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -60,6 +61,11 @@ AGENCY_CREDIT = re.compile(
 COPYRIGHT = re.compile(
     r"(?:(?i:copyright)\s*(?:©|\(c\))?\s*(?:(?:19|20)\d{2}\b|©|\(c\))|(?:©|\([cC]\))\s*(?:(?:19|20)\d{2}|[A-Z])|"
     r"(?i:copyright)\s+(?:the\s+)?[A-Z][\w.&'\-]*(?:\s+[A-Z][\w.&'\-]*){0,4}\.?\s*$)")
+# "Jane Doe in Kathmandu contributed to this report.", "The Associated Press contributed reporting."
+CONTRIBUTED = re.compile(
+    rf"{_NAME_LIST}(?:\s+(?i:in|from)\s+{_NAMES})?(?:\s*(?:,|\band\b)\s*{_NAME_LIST}(?:\s+(?i:in|from)\s+{_NAMES})?)*"
+    r"\s+(?i:also\s+)?(?i:contributed)\s+(?i:(?:reporting|to\s+this\s+(?:report|story|article)))"
+    rf"(?:\s+(?i:from|in)\s+{_NAMES}(?:\s*(?:,|\band\b)\s*{_NAMES})*)?\s*\.?")
 ALL_RIGHTS = re.compile(r"(?i)\ball\s+rights\s+reserved\b")
 ORIGINALLY = re.compile(
     r"(?i:this\s+(?:article|story|post|piece|report|column|content|interview|essay|op-ed)\s+(?:was\s+|is\s+|has\s+been\s+)?"
@@ -105,7 +111,7 @@ def _is_credit_line(line: str) -> bool:
         return False
     return bool(
         BYLINE.fullmatch(line) or WIRE_CREDIT.fullmatch(line) or PHOTO_CREDIT.fullmatch(line)
-        or AGENCY_CREDIT.fullmatch(line) or COPYRIGHT.match(line) or _is_stamp(line)
+        or AGENCY_CREDIT.fullmatch(line) or CONTRIBUTED.fullmatch(line) or COPYRIGHT.match(line) or _is_stamp(line)
         or (ALL_RIGHTS.search(line) and len(line.split()) <= 30)
         or (ORIGINALLY.match(line) and len(line.split()) <= (20 if line[:4].lower() == "this" else 12)
             and (line[:4].lower() == "this" or "," not in line))
