@@ -14,7 +14,7 @@ import numpy as np
 
 from ..model import Analysis, Fact, SourceSpan
 from . import values as V
-from .align import cluster, weights
+from .align import cluster_scores, weights
 from .align import event_model as align_event_model
 from .claims import Claim, build_claims, split_clauses
 
@@ -96,18 +96,26 @@ def facts_with_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | N
     elif level != "statement":
         raise ValueError(f"unknown fact level {level!r} (statement or event)")
     claims = build_claims(analyses, duplicate_of, clauses=w.get("claims", "clauses") == "clauses")
-    groups, score, cos = cluster(claims, w)
+    groups, scores, cores = cluster_scores(claims, w)
     check = level == "statement"
-    out = [(_fact(claims, g, score, cos, story_id, w["threshold"], check), [claims[i] for i in g]) for g in groups]
+    out, written = [], set()
+    for g, core in zip(groups, cores):
+        if frozenset(g) in written:  # two facts that grew into the same claims by overlap: one fact
+            continue
+        written.add(frozenset(g))
+        out.append((_fact(claims, g, scores, story_id, w["threshold"], check, core), [claims[i] for i in g]))
     out.sort(key=lambda fc: (-len(fc[0].outlets), min((c.order, c.position, c.clause) for c in fc[1])))
     log.debug("story %s: %d claims, %d facts", story_id, len(claims), len(out))
     return out
 
 
-def _fact(claims: list[Claim], group: list[int], score: np.ndarray, cos: np.ndarray,
-          story_id: str | None, threshold: float, check_conflicts: bool = True) -> Fact:
+def _fact(claims: list[Claim], group: list[int], scores, story_id: str | None, threshold: float,
+          check_conflicts: bool = True, core: list[int] | None = None) -> Fact:
+    """The fact of claims ``group``; its wording is one of ``core`` (default: any member), the
+    claims it did not gain by overlap: a sentence that reports two events words neither."""
     members = sorted(group, key=lambda i: (claims[i].order, claims[i].start))
-    canonical = _canonical(members, score, claims)
+    score, cos = scores.block(members)  # among the members, in their order
+    canonical = _canonical(members, score, claims, set(group if core is None else core))
     sources = [SourceSpan(claims[i].article, claims[i].start, claims[i].end, claims[i].text, claims[i].outlet)
                for i in members]
     outlets: list[str] = []
@@ -123,13 +131,14 @@ def _fact(claims: list[Claim], group: list[int], score: np.ndarray, cos: np.ndar
                 values=values, story=story_id)
 
 
-def _canonical(members: list[int], score: np.ndarray, claims: list[Claim]) -> int:
-    """The claim that matches the others best (ties: the earliest); it gives the fact its wording."""
+def _canonical(members: list[int], score: np.ndarray, claims: list[Claim], eligible: set[int]) -> int:
+    """The ``eligible`` claim that matches the others best (ties: the earliest); it gives the fact
+    its wording. ``score``: the members' pair scores, in their order."""
     if len(members) == 1:
         return members[0]
-    sub = score[np.ix_(members, members)]
-    centrality = sub.sum(axis=1)
-    best = max(range(len(members)), key=lambda k: (round(float(centrality[k]), 6), -claims[members[k]].order))
+    centrality = score.sum(axis=1)
+    best = max((k for k in range(len(members)) if members[k] in eligible),
+               key=lambda k: (round(float(centrality[k]), 6), -claims[members[k]].order))
     return members[best]
 
 
@@ -148,9 +157,9 @@ def _disagreements(claims: list[Claim], members: list[int], score: np.ndarray, c
     for x in range(len(members)):
         for y in range(x + 1, len(members)):
             a, b = claims[members[x]], claims[members[y]]
-            if a.article == b.article or score[a.id, b.id] < max(threshold, PAIR_FOR_CONFLICT):
+            if a.article == b.article or score[x, y] < max(threshold, PAIR_FOR_CONFLICT):
                 continue
-            for kind, va, vb in V.conflicts(a.values, b.values, float(cos[a.id, b.id]),
+            for kind, va, vb in V.conflicts(a.values, b.values, float(cos[x, y]),
                                             _named(claims, a.article, named), _named(claims, b.article, named)):
                 for value, c in ((va, a), (vb, b)):
                     entry = by_value.setdefault((kind, value.lower()), {

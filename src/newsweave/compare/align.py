@@ -177,22 +177,86 @@ def embed(texts: list[str]) -> np.ndarray:
     return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
 
 
-def _embedding_columns(claims: list[Claim], position: np.ndarray, iu: np.ndarray, ju: np.ndarray) -> dict:
-    v = embed([c.text for c in claims])
-    leads = np.flatnonzero(position <= 1)
-    # einsum, not BLAS, whose woken threads spin on the cores the rest of the pipeline needs
-    lead_sim = np.einsum("ij,j->i", v, _unit(v[leads].mean(axis=0))) if len(leads) else np.zeros(len(claims))
-    centroid_sim = np.einsum("ij,j->i", v, _unit(v.mean(axis=0)))
-    pair_cos = np.einsum("ij,ij->i", v[iu], v[ju])
-    return {
-        "emb_cos": pair_cos,
-        "emb_lead_both": np.minimum(lead_sim[iu], lead_sim[ju]),
-        "emb_centroid_both": np.minimum(centroid_sim[iu], centroid_sim[ju]),
-    }
-
-
 def _unit(x: np.ndarray) -> np.ndarray:
     return x / max(float(np.linalg.norm(x)), 1e-9)
+
+
+class PairModel:
+    """The per-claim quantities the pair features are computed from (TF-IDF rows, value keys,
+    positions, lead similarity): enough to featurise any pair of claims without an n×n array."""
+
+    def __init__(self, claims: list[Claim], w: dict, embeddings: bool):
+        self.claims, self.w = claims, w
+        self.ix = ix = StemIndex(claims, w)
+        self.order = np.array([c.order for c in claims])
+        self.sizes = np.asarray(ix.binary.sum(axis=1)).ravel()
+        self.names = _value_matrix(claims, lambda c: {k for d in c.values.names.values() for k in d})
+        self.has_names = np.asarray(self.names.sum(axis=1)).ravel() > 0
+        self.num_units = _value_matrix(claims, lambda c: {k for k in c.values.numbers if k[1]})
+        self.num_vals = _value_matrix(claims, lambda c: {(k, v) for k, vs in c.values.numbers.items() if k[1]
+                                                          for v in vs})
+        self.date_kinds = _value_matrix(claims, lambda c: set(c.values.dates))
+        self.date_vals = _value_matrix(claims, lambda c: {(k, v) for k, vs in c.values.dates.items() for v in vs})
+        self.position = np.array([c.position for c in claims])
+        self.lead_sim = _lead_similarity(ix, self.position)
+        self.core_m = ix.binary.multiply(ix.centrality[None, :]).tocsr()
+        self.embeddings = embeddings
+        self._emb = None
+
+    def features(self, iu: np.ndarray, ju: np.ndarray, cos: np.ndarray | None = None,
+                 shared: np.ndarray | None = None) -> np.ndarray:
+        """Feature rows of the pairs (iu, ju); ``cos``/``shared`` when already known."""
+        ix, position, sizes, lead_sim = self.ix, self.position, self.sizes, self.lead_sim
+        if shared is None:
+            shared = _pairwise(ix.binary, iu, ju)
+        if cos is None:
+            cos = _pairwise(ix.tfidf, iu, ju)
+        names_shared = _pairwise(self.names, iu, ju)
+        units = _pairwise(self.num_units, iu, ju)
+        num_agree = np.minimum(_pairwise(self.num_vals, iu, ju), units)
+        kinds = _pairwise(self.date_kinds, iu, ju)
+        date_agree = np.minimum(_pairwise(self.date_vals, iu, ju), kinds)
+        has_names = self.has_names
+        cols = {
+            "lead_sim_both": np.minimum(lead_sim[iu], lead_sim[ju]),
+            "lead_sim_max": np.maximum(lead_sim[iu], lead_sim[ju]),
+            "cos": cos,
+            "event_cos": _pairwise(ix.event, iu, ju),
+            "event_shared": np.log1p(_pairwise(ix.event_bin, iu, ju)),
+            "main_both": np.minimum(ix.main[iu], ix.main[ju]),
+            "overlap": shared / np.maximum(1.0, np.minimum(sizes[iu], sizes[ju])),
+            "dice": 2 * shared / np.maximum(1.0, sizes[iu] + sizes[ju]),
+            "shared": np.log1p(shared),
+            "core": _pairwise(self.core_m, iu, ju) / np.maximum(1.0, shared),
+            "names_shared": np.minimum(3, names_shared),
+            "names_clash": (has_names[iu] & has_names[ju] & (names_shared == 0)).astype(float),
+            "num_agree": np.minimum(2, num_agree),
+            "num_clash": units - num_agree,
+            "date_agree": np.minimum(2, date_agree),
+            "date_clash": kinds - date_agree,
+            "lead": ((position[iu] == 0) & (position[ju] == 0)).astype(float),
+            "near_lead": 1.0 / (1 + position[iu] + position[ju]),
+            "len_ratio": np.minimum(sizes[iu], sizes[ju]) / np.maximum(1.0, np.maximum(sizes[iu], sizes[ju])),
+        }
+        if self.embeddings:
+            cols.update(self._embedding_columns(iu, ju))
+        else:
+            cols.update({f: np.zeros(len(iu)) for f in EMBEDDING_FEATURES})
+        return np.stack([cols[name] for name in FEATURES], axis=1) if len(iu) else np.zeros((0, len(FEATURES)))
+
+    def _embedding_columns(self, iu: np.ndarray, ju: np.ndarray) -> dict:
+        if self._emb is None:
+            v = embed([c.text for c in self.claims])
+            leads = np.flatnonzero(self.position <= 1)
+            # einsum, not BLAS, whose woken threads spin on the cores the rest of the pipeline needs
+            lead = np.einsum("ij,j->i", v, _unit(v[leads].mean(axis=0))) if len(leads) else np.zeros(len(v))
+            self._emb = (v, lead, np.einsum("ij,j->i", v, _unit(v.mean(axis=0))))
+        v, lead_sim, centroid_sim = self._emb
+        return {
+            "emb_cos": np.einsum("ij,ij->i", v[iu], v[ju]),
+            "emb_lead_both": np.minimum(lead_sim[iu], lead_sim[ju]),
+            "emb_centroid_both": np.minimum(centroid_sim[iu], centroid_sim[ju]),
+        }
 
 
 def pair_features(claims: list[Claim], w: dict | None = None, every_pair: bool = False,
@@ -200,63 +264,25 @@ def pair_features(claims: list[Claim], w: dict | None = None, every_pair: bool =
     """Candidate pairs (i < j, different articles, a shared stem — or every pair of different
     articles with ``every_pair``), their feature rows, and the full TF-IDF cosine matrix (used
     for repeats within an article and conflict checks). The embedding features are computed when
-    ``embeddings`` is true (default: when the model weighs them) and are 0 otherwise."""
+    ``embeddings`` is true (default: when the model weighs them) and are 0 otherwise. Dense (n×n):
+    for stories of up to ``DENSE_MAX_CLAIMS`` claims; ``SparseScores`` scores bigger ones."""
     w = w or weights()
     if embeddings is None:
         embeddings = uses_embeddings(w)
     n = len(claims)
     if n < 2:
         return np.zeros((0, 2), int), np.zeros((0, len(FEATURES))), np.eye(n)
-    ix = StemIndex(claims, w)
+    pm = PairModel(claims, w, embeddings)
+    ix, order = pm.ix, pm.order
     cos = (ix.tfidf @ ix.tfidf.T).toarray()
     shared_m = (ix.binary @ ix.binary.T).tocsr()
-    order = np.array([c.order for c in claims])
     iu, ju = np.triu_indices(n, k=1) if every_pair else shared_m.nonzero()
     keep = (iu < ju) & (order[iu] != order[ju])
     iu, ju = iu[keep], ju[keep]
     if not len(iu):
         return np.zeros((0, 2), int), np.zeros((0, len(FEATURES))), cos
     shared = np.asarray(shared_m[iu, ju]).ravel()
-    sizes = np.asarray(ix.binary.sum(axis=1)).ravel()
-    names = _value_matrix(claims, lambda c: {k for d in c.values.names.values() for k in d})
-    has_names = np.asarray(names.sum(axis=1)).ravel() > 0
-    num_units = _value_matrix(claims, lambda c: {k for k in c.values.numbers if k[1]})
-    num_vals = _value_matrix(claims, lambda c: {(k, v) for k, vs in c.values.numbers.items() if k[1] for v in vs})
-    date_kinds = _value_matrix(claims, lambda c: set(c.values.dates))
-    date_vals = _value_matrix(claims, lambda c: {(k, v) for k, vs in c.values.dates.items() for v in vs})
-    names_shared = _pairwise(names, iu, ju)
-    units = _pairwise(num_units, iu, ju)
-    num_agree = np.minimum(_pairwise(num_vals, iu, ju), units)
-    kinds = _pairwise(date_kinds, iu, ju)
-    date_agree = np.minimum(_pairwise(date_vals, iu, ju), kinds)
-    position = np.array([c.position for c in claims])
-    lead_sim = _lead_similarity(ix, position)
-    cols = {
-        "lead_sim_both": np.minimum(lead_sim[iu], lead_sim[ju]),
-        "lead_sim_max": np.maximum(lead_sim[iu], lead_sim[ju]),
-        "cos": cos[iu, ju],
-        "event_cos": _pairwise(ix.event, iu, ju),
-        "event_shared": np.log1p(_pairwise(ix.event_bin, iu, ju)),
-        "main_both": np.minimum(ix.main[iu], ix.main[ju]),
-        "overlap": shared / np.maximum(1.0, np.minimum(sizes[iu], sizes[ju])),
-        "dice": 2 * shared / np.maximum(1.0, sizes[iu] + sizes[ju]),
-        "shared": np.log1p(shared),
-        "core": _pairwise(ix.binary.multiply(ix.centrality[None, :]).tocsr(), iu, ju) / np.maximum(1.0, shared),
-        "names_shared": np.minimum(3, names_shared),
-        "names_clash": (has_names[iu] & has_names[ju] & (names_shared == 0)).astype(float),
-        "num_agree": np.minimum(2, num_agree),
-        "num_clash": units - num_agree,
-        "date_agree": np.minimum(2, date_agree),
-        "date_clash": kinds - date_agree,
-        "lead": ((position[iu] == 0) & (position[ju] == 0)).astype(float),
-        "near_lead": 1.0 / (1 + position[iu] + position[ju]),
-        "len_ratio": np.minimum(sizes[iu], sizes[ju]) / np.maximum(1.0, np.maximum(sizes[iu], sizes[ju])),
-    }
-    if embeddings:
-        cols.update(_embedding_columns(claims, position, iu, ju))
-    else:
-        cols.update({f: np.zeros(len(iu)) for f in EMBEDDING_FEATURES})
-    rows = np.stack([cols[name] for name in FEATURES], axis=1) if len(iu) else np.zeros((0, len(FEATURES)))
+    rows = pm.features(iu, ju, cos[iu, ju], shared)
     return np.stack([iu, ju], axis=1), rows, cos
 
 
@@ -346,3 +372,219 @@ def overlap(groups: list[list[int]], score: np.ndarray, claims: list[Claim], min
             extra = np.flatnonzero((mean >= min_mean) & ~inside & ~own).tolist()
         out.append(g + extra)
     return out
+
+
+# Stories of more claims than this are scored without n×n arrays (``SparseScores``): the dense
+# path's arrays and per-pair feature rows grow with the square of a story's size (a story of 150
+# long articles took 10 GB). Benchmark stories (ECB+, NeuS) have a few hundred claims at most.
+DENSE_MAX_CLAIMS = 1500
+PAIR_CHUNK = 100_000  # pairs featurised at once on the sparse path
+
+
+class DenseScores:
+    """A story's pair scores and cosines as n×n arrays (stories of up to ``DENSE_MAX_CLAIMS``)."""
+
+    def __init__(self, score: np.ndarray, cos: np.ndarray):
+        self.score, self.cos = score, cos
+
+    def block(self, members: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and cosines among ``members`` (rows and columns in their order)."""
+        ix = np.ix_(members, members)
+        return self.score[ix], self.cos[ix]
+
+
+class SparseScores:
+    """Pair scores of a big story, computed on demand in chunks: the same values as
+    ``score_matrix`` would hold (up to rounding), with memory linear in the claims and in the
+    pairs that score above the cut (``edges``) instead of n×n."""
+
+    def __init__(self, claims: list[Claim], w: dict):
+        self.w = w
+        self.n = len(claims)
+        self.pm = PairModel(claims, w, uses_embeddings(w))
+        self.every_pair = bool(w.get("every_pair"))
+        self.same_article_score = w.get("same_article_score", SAME_ARTICLE_SCORE)
+        self.coef = np.array([w["coef"].get(name, 0.0) for name in FEATURES])
+        self.pairs_scored = 0  # how many pairs were featurised (tests bound it)
+        self.largest_chunk = 0  # the most pairs featurised at once
+
+    def pair_scores(self, iu: np.ndarray, ju: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(score, cos) of the pairs (iu, ju) as ``score_matrix`` defines them: the pair model's
+        probability for candidates of different articles, 0 for other pairs of different
+        articles, the cosine for an article's near-verbatim repeats, ``same_article_score`` for
+        its other pairs, 1 on the diagonal."""
+        iu, ju = np.asarray(iu, dtype=np.int64), np.asarray(ju, dtype=np.int64)
+        score, cos = np.zeros(len(iu)), np.zeros(len(iu))
+        for a in range(0, len(iu), PAIR_CHUNK):
+            i, j = iu[a:a + PAIR_CHUNK], ju[a:a + PAIR_CHUNK]
+            s, c = score[a:a + PAIR_CHUNK], cos[a:a + PAIR_CHUNK]
+            c[:] = _pairwise(self.pm.ix.tfidf, i, j)
+            shared = _pairwise(self.pm.ix.binary, i, j)
+            same = self.pm.order[i] == self.pm.order[j]
+            cand = ~same & ((shared > 0) if not self.every_pair else True)
+            if cand.any():
+                ci, cj = i[cand], j[cand]
+                rows = self.pm.features(ci, cj, c[cand], shared[cand])
+                self.pairs_scored += len(ci)
+                self.largest_chunk = max(self.largest_chunk, len(ci))
+                # row by row (not one BLAS call, whose result depends on the batch)
+                s[cand] = 1 / (1 + np.exp(-((rows * self.coef).sum(axis=1) + self.w["intercept"])))
+            s[same] = np.where(c[same] >= SAME_ARTICLE_COS, c[same], self.same_article_score)
+            s[i == j] = 1.0
+        return score, cos
+
+    def block(self, members: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        m = np.asarray(members, dtype=np.int64)
+        iu, ju = np.repeat(m, len(m)), np.tile(m, len(m))
+        s, c = self.pair_scores(iu, ju)
+        c[iu == ju] = _pairwise(self.pm.ix.tfidf, m, m)
+        return s.reshape(len(m), len(m)), c.reshape(len(m), len(m))
+
+    def rows_against(self, rows: np.ndarray, cols: list[int]) -> np.ndarray:
+        """Scores of ``rows`` (claims) against ``cols``: a len(rows)×len(cols) array."""
+        block = max(1, PAIR_CHUNK // max(1, len(cols)))
+        out = np.zeros((len(rows), len(cols)))
+        c = np.asarray(cols, dtype=np.int64)
+        for a in range(0, len(rows), block):
+            r = rows[a:a + block]
+            s, _ = self.pair_scores(np.repeat(r, len(c)), np.tile(c, len(r)))
+            out[a:a + block] = s.reshape(len(r), len(c))
+        return out
+
+    def edges(self, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pairs i < j whose distance (1 - score, at least 0) is within the cut, and their distances:
+        only such a pair can start a fact, so only they are kept."""
+        n, order = self.n, self.pm.order
+        limit = 1 - threshold + 1e-9
+        binary = self.pm.ix.binary
+        bt = binary.T.tocsr()
+        step = max(1, PAIR_CHUNK // max(1, n))
+        out_i, out_j, out_d = [], [], []
+        for a in range(0, n, step):
+            rows = np.arange(a, min(n, a + step))
+            if self.every_pair:
+                iu = np.repeat(rows, n)
+                ju = np.tile(np.arange(n), len(rows))
+            else:
+                # pairs sharing a stem: the candidates, and an article's near-verbatim repeats
+                m = (binary[rows] @ bt).tocoo()
+                iu, ju = rows[m.row], m.col.astype(np.int64)
+            keep = iu < ju
+            iu, ju = iu[keep], ju[keep]
+            s, _ = self.pair_scores(iu, ju)
+            d = np.maximum(1 - s, 0.0)
+            near = d <= limit
+            out_i.append(iu[near])
+            out_j.append(ju[near])
+            out_d.append(d[near])
+        cat = lambda xs, t: np.concatenate(xs).astype(t) if xs else np.zeros(0, t)  # noqa: E731
+        return cat(out_i, np.int64), cat(out_j, np.int64), cat(out_d, float)
+
+
+def sparse_average_clusters(scores: SparseScores, threshold: float) -> list[list[int]]:
+    """Average-linkage facts cut at ``threshold`` without the n×n distance matrix: the clusters
+    ``cut(tree(score))`` gives (up to rounding ties). Two clusters merge, closest first, while
+    their mean distance is within the cut; a pair of clusters with no pair of members within it
+    has a mean beyond it, so only clusters joined by an edge are candidates, and the distance
+    sums of the others are computed when a merge makes them neighbours."""
+    import heapq
+
+    n = scores.n
+    limit = 1 - threshold
+    ei, ej, ed = scores.edges(threshold)
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    total: dict[tuple[int, int], float] = {}  # (a, b), a < b: the sum of member distances
+    nbrs: dict[int, set[int]] = {}
+    for i, j, d in zip(ei.tolist(), ej.tolist(), ed.tolist()):
+        total[(i, j)] = d
+        nbrs.setdefault(i, set()).add(j)
+        nbrs.setdefault(j, set()).add(i)
+    heap = [(d, i, j) for (i, j), d in total.items()]
+    heapq.heapify(heap)
+    next_id = n
+    while heap:
+        mean, a, b = heapq.heappop(heap)
+        if mean > limit:
+            break
+        if a not in members or b not in members:
+            continue  # merged since
+        c, next_id = next_id, next_id + 1
+        around = (nbrs.pop(a, set()) | nbrs.pop(b, set())) - {a, b}
+        missing = [(x, y) for y in around for x in (a, b) if _key(x, y) not in total]
+        sums = _distance_sums(scores, [(members[x], members[y]) for x, y in missing])
+        known = dict(zip(missing, sums))
+        members[c] = members.pop(a) + members.pop(b)
+        total.pop(_key(a, b), None)
+        nbrs[c] = around
+        for y in around:
+            s = sum(total.pop(_key(x, y)) if _key(x, y) in total else known[(x, y)] for x in (a, b))
+            total[_key(c, y)] = s
+            nbrs[y].discard(a)
+            nbrs[y].discard(b)
+            nbrs[y].add(c)
+            heapq.heappush(heap, (s / (len(members[c]) * len(members[y])), *_key(c, y)))
+    groups = [sorted(m) for m in members.values()]
+    return sorted(groups, key=lambda g: g[0])
+
+
+def _key(x: int, y: int) -> tuple[int, int]:
+    return (x, y) if x < y else (y, x)
+
+
+def _distance_sums(scores: SparseScores, blocks: list[tuple[list[int], list[int]]]) -> list[float]:
+    """The sum of 1 - score (at least 0) over every pair of each (A, B) block."""
+    out: list[float] = []
+    start = 0
+    while start < len(blocks):
+        stop, count = start, 0
+        while stop < len(blocks) and (stop == start or count + len(blocks[stop][0]) * len(blocks[stop][1]) <= 10 * PAIR_CHUNK):
+            count += len(blocks[stop][0]) * len(blocks[stop][1])
+            stop += 1
+        part = blocks[start:stop]
+        iu = np.concatenate([np.repeat(a, len(b)) for a, b in part]).astype(np.int64)
+        ju = np.concatenate([np.tile(b, len(a)) for a, b in part]).astype(np.int64)
+        which = np.repeat(np.arange(len(part)), [len(a) * len(b) for a, b in part])
+        s, _ = scores.pair_scores(iu, ju)
+        out.extend(np.bincount(which, weights=np.maximum(1 - s, 0.0), minlength=len(part)).tolist())
+        start = stop
+    return out
+
+
+def sparse_overlap(groups: list[list[int]], scores: SparseScores, claims: list[Claim],
+                   min_mean: float) -> list[list[int]]:
+    """``overlap`` for ``SparseScores``: each fact's mean scores against the other articles'
+    claims, a fact at a time."""
+    order = np.array([c.order for c in claims])
+    out = []
+    for g in groups:
+        extra: list[int] = []
+        if len(g) > 1:
+            inside = np.zeros(len(claims), dtype=bool)
+            inside[g] = True
+            rows = np.flatnonzero(~inside & ~np.isin(order, order[g]))
+            if len(rows):
+                mean = scores.rows_against(rows, g).mean(axis=1)
+                extra = rows[mean >= min_mean].tolist()
+        out.append(g + extra)
+    return out
+
+
+def cluster_scores(claims: list[Claim], w: dict | None = None
+                   ) -> tuple[list[list[int]], DenseScores | SparseScores, list[list[int]]]:
+    """``cluster`` for any story size: facts, the scores their members can be looked up in
+    (``.block(members)``), and each fact's own claims (its part of the partition: the claims it
+    gained by ``overlap`` follow them in the fact). Stories over ``DENSE_MAX_CLAIMS`` claims are
+    scored in chunks."""
+    w = w or weights()
+    if len(claims) <= DENSE_MAX_CLAIMS:
+        score, cos = score_matrix(claims, w)
+        cores = cut(tree(score, w.get("linkage", "average")), len(claims), w["threshold"])
+        groups = overlap(cores, score, claims, w["overlap"]) if w.get("overlap") else cores
+        return groups, DenseScores(score, cos), cores
+    if w.get("linkage", "average") != "average":
+        raise ValueError("big stories are clustered by average linkage only")
+    log.info("%d claims: scoring pairs in chunks", len(claims))
+    scores = SparseScores(claims, w)
+    cores = sparse_average_clusters(scores, w["threshold"])
+    groups = sparse_overlap(cores, scores, claims, w["overlap"]) if w.get("overlap") else cores
+    return groups, scores, cores
