@@ -35,13 +35,15 @@ def _facts(analyses, level):
     return [json.dumps(to_dict(f), sort_keys=True) for f in compare_story(analyses, story_id="s", level=level)]
 
 
+@pytest.mark.parametrize("share", [0.0, 0.05, 2.0])  # components: all from distances, some, none
 @pytest.mark.parametrize("level", ["statement", "event"])
-def test_chunked_scoring_finds_the_dense_paths_facts(stories, monkeypatch, level):
+def test_chunked_scoring_finds_the_dense_paths_facts(stories, monkeypatch, level, share):
     """Forced onto the chunked path (in chunks of a few hundred pairs), every story gets exactly the
     facts of the dense n×n path: the same members, wording, statuses and conflicting values."""
     dense = {s: _facts(ans, level) for s, ans in stories.items()}
     monkeypatch.setattr(align, "DENSE_MAX_CLAIMS", 0)
     monkeypatch.setattr(align, "PAIR_CHUNK", 300)
+    monkeypatch.setattr(align, "DENSE_COMPONENT_SHARE", share)
     for s, ans in stories.items():
         assert _facts(ans, level) == dense[s], s
 

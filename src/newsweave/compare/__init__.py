@@ -114,8 +114,9 @@ def _fact(claims: list[Claim], group: list[int], scores, story_id: str | None, t
     """The fact of claims ``group``; its wording is one of ``core`` (default: any member), the
     claims it did not gain by overlap: a sentence that reports two events words neither."""
     members = sorted(group, key=lambda i: (claims[i].order, claims[i].start))
-    score, cos = scores.block(members)  # among the members, in their order
-    canonical = _canonical(members, score, claims, set(group if core is None else core))
+    score, cos = scores.block(members) if check_conflicts else (None, None)  # among the members
+    centrality = score.sum(axis=1) if score is not None else scores.row_sums(members)
+    canonical = _canonical(members, centrality, claims, set(group if core is None else core))
     sources = [SourceSpan(claims[i].article, claims[i].start, claims[i].end, claims[i].text, claims[i].outlet)
                for i in members]
     outlets: list[str] = []
@@ -131,12 +132,11 @@ def _fact(claims: list[Claim], group: list[int], scores, story_id: str | None, t
                 values=values, story=story_id)
 
 
-def _canonical(members: list[int], score: np.ndarray, claims: list[Claim], eligible: set[int]) -> int:
+def _canonical(members: list[int], centrality: np.ndarray, claims: list[Claim], eligible: set[int]) -> int:
     """The ``eligible`` claim that matches the others best (ties: the earliest); it gives the fact
-    its wording. ``score``: the members' pair scores, in their order."""
+    its wording. ``centrality``: each member's summed pair score with the members."""
     if len(members) == 1:
         return members[0]
-    centrality = score.sum(axis=1)
     best = max((k for k in range(len(members)) if members[k] in eligible),
                key=lambda k: (round(float(centrality[k]), 6), -claims[members[k]].order))
     return members[best]
@@ -145,6 +145,7 @@ def _canonical(members: list[int], score: np.ndarray, claims: list[Claim], eligi
 def _disagreements(claims: list[Claim], members: list[int], score: np.ndarray, cos: np.ndarray,
                    threshold: float) -> list[dict]:
     """Values that closely aligned claims of different articles state differently, side by side.
+    ``score`` and ``cos``: the members' pair scores and cosines, in their order.
 
     Only claim pairs that match each other well enough to share a fact on their own are compared:
     a fact's outlying members may share its event but not the detail that differs.

@@ -25,7 +25,7 @@ from importlib import resources
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, hstack
 
 from .claims import Claim
 
@@ -203,31 +203,44 @@ class PairModel:
         self.embeddings = embeddings
         self._emb = None
 
+    def dot_matrices(self) -> dict[str, csr_matrix]:
+        """The claim×term matrices whose row dot products the features read."""
+        ix = self.ix
+        return {"binary": ix.binary, "tfidf": ix.tfidf, "event": ix.event, "event_bin": ix.event_bin,
+                "core": self.core_m, "names": self.names, "num_units": self.num_units,
+                "num_vals": self.num_vals, "date_kinds": self.date_kinds, "date_vals": self.date_vals}
+
     def features(self, iu: np.ndarray, ju: np.ndarray, cos: np.ndarray | None = None,
-                 shared: np.ndarray | None = None) -> np.ndarray:
-        """Feature rows of the pairs (iu, ju); ``cos``/``shared`` when already known."""
+                 shared: np.ndarray | None = None, dots: dict[str, np.ndarray] | None = None) -> np.ndarray:
+        """Feature rows of the pairs (iu, ju); ``cos``/``shared`` and the row dot products of
+        ``dot_matrices`` (``dots``) when already known."""
         ix, position, sizes, lead_sim = self.ix, self.position, self.sizes, self.lead_sim
+        mats = self.dot_matrices()
+
+        def dot(key: str) -> np.ndarray:
+            return dots[key] if dots is not None else _pairwise(mats[key], iu, ju)
+
         if shared is None:
-            shared = _pairwise(ix.binary, iu, ju)
+            shared = dot("binary")
         if cos is None:
-            cos = _pairwise(ix.tfidf, iu, ju)
-        names_shared = _pairwise(self.names, iu, ju)
-        units = _pairwise(self.num_units, iu, ju)
-        num_agree = np.minimum(_pairwise(self.num_vals, iu, ju), units)
-        kinds = _pairwise(self.date_kinds, iu, ju)
-        date_agree = np.minimum(_pairwise(self.date_vals, iu, ju), kinds)
+            cos = dot("tfidf")
+        names_shared = dot("names")
+        units = dot("num_units")
+        num_agree = np.minimum(dot("num_vals"), units)
+        kinds = dot("date_kinds")
+        date_agree = np.minimum(dot("date_vals"), kinds)
         has_names = self.has_names
         cols = {
             "lead_sim_both": np.minimum(lead_sim[iu], lead_sim[ju]),
             "lead_sim_max": np.maximum(lead_sim[iu], lead_sim[ju]),
             "cos": cos,
-            "event_cos": _pairwise(ix.event, iu, ju),
-            "event_shared": np.log1p(_pairwise(ix.event_bin, iu, ju)),
+            "event_cos": dot("event"),
+            "event_shared": np.log1p(dot("event_bin")),
             "main_both": np.minimum(ix.main[iu], ix.main[ju]),
             "overlap": shared / np.maximum(1.0, np.minimum(sizes[iu], sizes[ju])),
             "dice": 2 * shared / np.maximum(1.0, sizes[iu] + sizes[ju]),
             "shared": np.log1p(shared),
-            "core": _pairwise(self.core_m, iu, ju) / np.maximum(1.0, shared),
+            "core": dot("core") / np.maximum(1.0, shared),
             "names_shared": np.minimum(3, names_shared),
             "names_clash": (has_names[iu] & has_names[ju] & (names_shared == 0)).astype(float),
             "num_agree": np.minimum(2, num_agree),
@@ -378,7 +391,10 @@ def overlap(groups: list[list[int]], score: np.ndarray, claims: list[Claim], min
 # path's arrays and per-pair feature rows grow with the square of a story's size (a story of 150
 # long articles took 10 GB). Benchmark stories (ECB+, NeuS) have a few hundred claims at most.
 DENSE_MAX_CLAIMS = 1500
-PAIR_CHUNK = 100_000  # pairs featurised at once on the sparse path
+PAIR_CHUNK = 20_000  # pairs featurised at once on the sparse path
+# A component of the edges with more than this share of its pairs within the cut is clustered from
+# its condensed distances (8 bytes a pair) rather than over its edges (~200 bytes an edge, in Python).
+DENSE_COMPONENT_SHARE = 0.05
 
 
 class DenseScores:
@@ -391,6 +407,10 @@ class DenseScores:
         """Scores and cosines among ``members`` (rows and columns in their order)."""
         ix = np.ix_(members, members)
         return self.score[ix], self.cos[ix]
+
+    def row_sums(self, members: list[int]) -> np.ndarray:
+        """Each member's summed score with the members (itself included)."""
+        return self.score[np.ix_(members, members)].sum(axis=1)
 
 
 class SparseScores:
@@ -405,6 +425,15 @@ class SparseScores:
         self.every_pair = bool(w.get("every_pair"))
         self.same_article_score = w.get("same_article_score", SAME_ARTICLE_SCORE)
         self.coef = np.array([w["coef"].get(name, 0.0) for name in FEATURES])
+        # every dot product a pair needs from one stacked matrix: one row lookup per pair, and a
+        # product with an indicator matrix sums each part of the rows (in the same order as _pairwise)
+        mats = self.pm.dot_matrices()
+        self.dot_names = list(mats)
+        self.stack = hstack([mats[k] for k in self.dot_names], format="csr")
+        self.stack.sort_indices()
+        widths = [mats[k].shape[1] for k in self.dot_names]
+        part = np.repeat(np.arange(len(widths)), widths)
+        self.parts = csr_matrix((np.ones(len(part)), (np.arange(len(part)), part)), shape=(len(part), len(widths)))
         self.pairs_scored = 0  # how many pairs were featurised (tests bound it)
         self.largest_chunk = 0  # the most pairs featurised at once
 
@@ -418,13 +447,14 @@ class SparseScores:
         for a in range(0, len(iu), PAIR_CHUNK):
             i, j = iu[a:a + PAIR_CHUNK], ju[a:a + PAIR_CHUNK]
             s, c = score[a:a + PAIR_CHUNK], cos[a:a + PAIR_CHUNK]
-            c[:] = _pairwise(self.pm.ix.tfidf, i, j)
-            shared = _pairwise(self.pm.ix.binary, i, j)
+            dots = self._dots(i, j)
+            c[:] = dots["tfidf"]
+            shared = dots["binary"]
             same = self.pm.order[i] == self.pm.order[j]
             cand = ~same & ((shared > 0) if not self.every_pair else True)
             if cand.any():
                 ci, cj = i[cand], j[cand]
-                rows = self.pm.features(ci, cj, c[cand], shared[cand])
+                rows = self.pm.features(ci, cj, c[cand], shared[cand], {k: v[cand] for k, v in dots.items()})
                 self.pairs_scored += len(ci)
                 self.largest_chunk = max(self.largest_chunk, len(ci))
                 # row by row (not one BLAS call, whose result depends on the batch)
@@ -433,22 +463,51 @@ class SparseScores:
             s[i == j] = 1.0
         return score, cos
 
+    def _dots(self, iu: np.ndarray, ju: np.ndarray) -> dict[str, np.ndarray]:
+        """The row dot products of every ``dot_matrices`` matrix for the pairs (iu, ju)."""
+        both = (self.stack[iu].multiply(self.stack[ju])).tocsr() @ self.parts
+        both = np.asarray(both.todense()) if hasattr(both, "todense") else np.asarray(both)
+        return {k: both[:, n] for n, k in enumerate(self.dot_names)}
+
+    def row_sums(self, members: list[int]) -> np.ndarray:
+        return self.row_reduce(members, members)
+
     def block(self, members: list[int]) -> tuple[np.ndarray, np.ndarray]:
         m = np.asarray(members, dtype=np.int64)
         iu, ju = np.repeat(m, len(m)), np.tile(m, len(m))
         s, c = self.pair_scores(iu, ju)
-        c[iu == ju] = _pairwise(self.pm.ix.tfidf, m, m)
+        c[iu == ju] = self._dots(m, m)["tfidf"]
         return s.reshape(len(m), len(m)), c.reshape(len(m), len(m))
 
-    def rows_against(self, rows: np.ndarray, cols: list[int]) -> np.ndarray:
-        """Scores of ``rows`` (claims) against ``cols``: a len(rows)×len(cols) array."""
-        block = max(1, PAIR_CHUNK // max(1, len(cols)))
-        out = np.zeros((len(rows), len(cols)))
-        c = np.asarray(cols, dtype=np.int64)
-        for a in range(0, len(rows), block):
-            r = rows[a:a + block]
+    def row_reduce(self, rows, cols: list[int], how: str = "sum") -> np.ndarray:
+        """Each row's sum (or mean) of its scores against ``cols``, a few rows at a time: as the
+        rows of ``score[rows][:, cols]`` reduce, without the len(rows)×len(cols) array."""
+        rows, c = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+        step = max(1, PAIR_CHUNK // max(1, len(c)))
+        out = np.zeros(len(rows))
+        for a in range(0, len(rows), step):
+            r = rows[a:a + step]
             s, _ = self.pair_scores(np.repeat(r, len(c)), np.tile(c, len(r)))
-            out[a:a + block] = s.reshape(len(r), len(c))
+            s = s.reshape(len(r), len(c))
+            out[a:a + step] = s.mean(axis=1) if how == "mean" else s.sum(axis=1)
+        return out
+
+    def distances(self, members: np.ndarray) -> np.ndarray:
+        """The condensed distance vector (1 - score, at least 0) of ``members``, as ``tree`` reads it."""
+        m = len(members)
+        out = np.empty(m * (m - 1) // 2)
+        pos, r = 0, 0
+        while r < m - 1:
+            rows, count = [], 0
+            while r < m - 1 and (not rows or count + m - 1 - r <= PAIR_CHUNK):
+                rows.append(r)
+                count += m - 1 - r
+                r += 1
+            iu = np.concatenate([np.full(m - 1 - x, x) for x in rows])
+            ju = np.concatenate([np.arange(x + 1, m) for x in rows])
+            s, _ = self.pair_scores(members[iu], members[ju])
+            out[pos:pos + count] = np.maximum(1 - s, 0.0)
+            pos += count
         return out
 
     def edges(self, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -474,34 +533,68 @@ class SparseScores:
             s, _ = self.pair_scores(iu, ju)
             d = np.maximum(1 - s, 0.0)
             near = d <= limit
-            out_i.append(iu[near])
-            out_j.append(ju[near])
+            out_i.append(iu[near].astype(np.int32))
+            out_j.append(ju[near].astype(np.int32))
             out_d.append(d[near])
         cat = lambda xs, t: np.concatenate(xs).astype(t) if xs else np.zeros(0, t)  # noqa: E731
-        return cat(out_i, np.int64), cat(out_j, np.int64), cat(out_d, float)
+        return cat(out_i, np.int32), cat(out_j, np.int32), cat(out_d, float)
 
 
 def sparse_average_clusters(scores: SparseScores, threshold: float) -> list[list[int]]:
     """Average-linkage facts cut at ``threshold`` without the n×n distance matrix: the clusters
-    ``cut(tree(score))`` gives (up to rounding ties). Two clusters merge, closest first, while
-    their mean distance is within the cut; a pair of clusters with no pair of members within it
-    has a mean beyond it, so only clusters joined by an edge are candidates, and the distance
-    sums of the others are computed when a merge makes them neighbours."""
-    import heapq
+    ``cut(tree(score))`` gives (up to rounding ties). Only clusters joined by a pair within the cut
+    (an edge) can merge within it (else their mean distance is beyond it), so each connected
+    component of the edges is clustered on its own: as ``tree`` does, from its condensed distances,
+    when its edges are many; else closest first over its edges (``_merge_over_edges``)."""
+    from scipy.sparse.csgraph import connected_components
 
     n = scores.n
-    limit = 1 - threshold
     ei, ej, ed = scores.edges(threshold)
-    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    graph = csr_matrix((np.ones(len(ei), dtype=np.int8), (ei, ej)), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    del graph
+    by_label = np.argsort(label, kind="stable")
+    starts = np.flatnonzero(np.r_[True, label[by_label][1:] != label[by_label][:-1]])
+    comps = np.split(by_label, starts[1:])
+    edge_order = np.argsort(label[ei], kind="stable")
+    edge_label = label[ei][edge_order]
+    groups: list[list[int]] = []
+    for members in comps:
+        m = len(members)
+        if m == 1:
+            groups.append([int(members[0])])
+            continue
+        lab = label[members[0]]
+        lo, hi = np.searchsorted(edge_label, [lab, lab + 1])
+        take = edge_order[lo:hi]
+        if hi - lo > DENSE_COMPONENT_SHARE * (m * (m - 1) // 2):  # its distance vector costs less
+            tree_ = linkage(scores.distances(members), method="average")
+            groups.extend([members[i] for i in g] for g in cut(tree_, m, threshold))
+        else:
+            groups.extend(_merge_over_edges(scores, ei[take], ej[take], ed[take], threshold))
+    groups = [sorted(int(i) for i in g) for g in groups]
+    return sorted(groups, key=lambda g: g[0])
+
+
+def _merge_over_edges(scores: SparseScores, ei: np.ndarray, ej: np.ndarray, ed: np.ndarray,
+                      threshold: float) -> list[list[int]]:
+    """Average linkage over a sparse component: two clusters merge, closest first, while their mean
+    distance is within the cut; the distance sums of clusters with no edge between them are
+    computed when a merge makes them neighbours."""
+    import heapq
+
+    limit = 1 - threshold
+    members: dict[int, list[int]] = {}
     total: dict[tuple[int, int], float] = {}  # (a, b), a < b: the sum of member distances
     nbrs: dict[int, set[int]] = {}
     for i, j, d in zip(ei.tolist(), ej.tolist(), ed.tolist()):
         total[(i, j)] = d
+        members[i], members[j] = [i], [j]
         nbrs.setdefault(i, set()).add(j)
         nbrs.setdefault(j, set()).add(i)
     heap = [(d, i, j) for (i, j), d in total.items()]
     heapq.heapify(heap)
-    next_id = n
+    next_id = scores.n
     while heap:
         mean, a, b = heapq.heappop(heap)
         if mean > limit:
@@ -523,8 +616,7 @@ def sparse_average_clusters(scores: SparseScores, threshold: float) -> list[list
             nbrs[y].discard(b)
             nbrs[y].add(c)
             heapq.heappush(heap, (s / (len(members[c]) * len(members[y])), *_key(c, y)))
-    groups = [sorted(m) for m in members.values()]
-    return sorted(groups, key=lambda g: g[0])
+    return list(members.values())
 
 
 def _key(x: int, y: int) -> tuple[int, int]:
@@ -563,7 +655,7 @@ def sparse_overlap(groups: list[list[int]], scores: SparseScores, claims: list[C
             inside[g] = True
             rows = np.flatnonzero(~inside & ~np.isin(order, order[g]))
             if len(rows):
-                mean = scores.rows_against(rows, g).mean(axis=1)
+                mean = scores.row_reduce(rows, g, "mean")
                 extra = rows[mean >= min_mean].tolist()
         out.append(g + extra)
     return out
