@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import click
 
 from ..errors import InputError
+from ..read.jsonl import jsonl_records
 from ..model import Analysis, Article, to_dict
 from .base import echo_error, echo_json, empty_input, main, output_file, read_rows
 
