@@ -90,16 +90,22 @@ def test_event_facts_are_written_once_and_worded_by_their_own_claims(stories):
         assert len({f.text for f in events}) == len(events), s
 
 
-def test_overlap_members_never_word_a_fact(stories):
-    """The claims a fact gained by overlap follow its own claims; its wording is one of its own."""
+def test_a_shared_sentence_words_the_fact_it_belongs_to(stories):
+    """Overlap puts a sentence in a second event fact; where it would word both, the fact it belongs
+    to (by the partition) keeps it and the other is worded by one of its own claims."""
     w = align.event_model()
     grown = 0
     for s, analyses in stories.items():
         claims = build_claims(analyses, clauses=False)
         groups, _, cores = align.cluster_scores(claims, w)
-        assert [g[:len(c)] for g, c in zip(groups, cores)] == cores
-        own_text = {frozenset(g): {claims[i].text for i in c} for g, c in zip(groups, cores)}
-        for fact, members in facts_with_claims(analyses, story_id=s, level="event"):
-            assert fact.text in own_text[frozenset(c.id for c in members)]
+        assert [g[:len(c)] for g, c in zip(groups, cores)] == cores  # a fact's own claims come first
         grown += sum(len(g) > len(c) for g, c in zip(groups, cores))
+        core_of = {frozenset(g): {claims[i].text for i in c} for g, c in zip(groups, cores)}
+        facts = facts_with_claims(analyses, story_id=s, level="event")
+        for fact, members in facts:
+            assert fact.text in {c.text for c in members}
+            others = [f for f, m in facts if f is not fact and fact.text in {c.text for c in m}]
+            if others and fact.text not in core_of[frozenset(c.id for c in members)]:
+                # worded by a sentence it only overlaps: no fact owning that sentence has its wording
+                assert all(f.text != fact.text for f in others)
     assert grown  # the sample has sentences in two events

@@ -98,25 +98,44 @@ def facts_with_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | N
     claims = build_claims(analyses, duplicate_of, clauses=w.get("claims", "clauses") == "clauses")
     groups, scores, cores = cluster_scores(claims, w)
     check = level == "statement"
-    out, written = [], set()
+    built, written = [], set()
     for g, core in zip(groups, cores):
         if frozenset(g) in written:  # two facts that grew into the same claims by overlap: one fact
             continue
         written.add(frozenset(g))
-        out.append((_fact(claims, g, scores, story_id, w["threshold"], check, core), [claims[i] for i in g]))
-    out.sort(key=lambda fc: (-len(fc[0].outlets), min((c.order, c.position, c.clause) for c in fc[1])))
-    log.debug("story %s: %d claims, %d facts", story_id, len(claims), len(out))
-    return out
+        fact, ranked = _fact(claims, g, scores, story_id, w["threshold"], check)
+        built.append((fact, [claims[i] for i in g], ranked, set(core)))
+    built.sort(key=lambda b: (-len(b[0].outlets), min((c.order, c.position, c.clause) for c in b[1])))
+    if level == "event":
+        _distinct_wording(built, claims)
+    log.debug("story %s: %d claims, %d facts", story_id, len(claims), len(built))
+    return [(fact, members) for fact, members, _, _ in built]
+
+
+def _distinct_wording(built: list[tuple[Fact, list[Claim], list[int], set[int]]], claims: list[Claim]) -> None:
+    """No two event facts read the same. A sentence that reports two events is in both facts
+    (``align.overlap``) and may match each best; it words the fact it belongs to (not only by
+    overlap; else the first), and the other takes its best claim whose wording no other fact has."""
+    owner: dict[str, int] = {}
+    for k, (fact, _, ranked, core) in enumerate(built):
+        if ranked[0] in core:
+            owner.setdefault(fact.text, k)
+    for k, (fact, _, ranked, _) in enumerate(built):
+        if owner.setdefault(fact.text, k) == k:
+            continue
+        alt = next((i for i in ranked if claims[i].text not in owner), None)
+        if alt is not None:
+            fact.text = claims[alt].text
+            owner[fact.text] = k
 
 
 def _fact(claims: list[Claim], group: list[int], scores, story_id: str | None, threshold: float,
-          check_conflicts: bool = True, core: list[int] | None = None) -> Fact:
-    """The fact of claims ``group``; its wording is one of ``core`` (default: any member), the
-    claims it did not gain by overlap: a sentence that reports two events words neither."""
+          check_conflicts: bool = True) -> tuple[Fact, list[int]]:
+    """The fact of claims ``group`` and its claims best first (the first words it)."""
     members = sorted(group, key=lambda i: (claims[i].order, claims[i].start))
     score, cos = scores.block(members) if check_conflicts else (None, None)  # among the members
     centrality = score.sum(axis=1) if score is not None else scores.row_sums(members)
-    canonical = _canonical(members, centrality, claims, set(group if core is None else core))
+    ranked = _ranked(members, centrality, claims)
     sources = [SourceSpan(claims[i].article, claims[i].start, claims[i].end, claims[i].text, claims[i].outlet)
                for i in members]
     outlets: list[str] = []
@@ -128,18 +147,17 @@ def _fact(claims: list[Claim], group: list[int], scores, story_id: str | None, t
             outlets.append(c.outlet or c.article)
     values = _disagreements(claims, members, score, cos, threshold) if check_conflicts else []
     status = "conflicting" if values else "corroborated" if len(outlets) >= 2 else "single_source"
-    return Fact(text=claims[canonical].text, status=status, sources=sources, outlets=outlets,
-                values=values, story=story_id)
+    return Fact(text=claims[ranked[0]].text, status=status, sources=sources, outlets=outlets,
+                values=values, story=story_id), ranked
 
 
-def _canonical(members: list[int], centrality: np.ndarray, claims: list[Claim], eligible: set[int]) -> int:
-    """The ``eligible`` claim that matches the others best (ties: the earliest); it gives the fact
-    its wording. ``centrality``: each member's summed pair score with the members."""
+def _ranked(members: list[int], centrality: np.ndarray, claims: list[Claim]) -> list[int]:
+    """The members, the one that matches the others best first (ties: the earliest); the first
+    gives the fact its wording. ``centrality``: each member's summed pair score with the members."""
     if len(members) == 1:
-        return members[0]
-    best = max((k for k in range(len(members)) if members[k] in eligible),
-               key=lambda k: (round(float(centrality[k]), 6), -claims[members[k]].order))
-    return members[best]
+        return list(members)
+    keys = [(round(float(centrality[k]), 6), -claims[members[k]].order) for k in range(len(members))]
+    return [members[k] for k in sorted(range(len(members)), key=lambda k: keys[k], reverse=True)]
 
 
 def _disagreements(claims: list[Claim], members: list[int], score: np.ndarray, cos: np.ndarray,

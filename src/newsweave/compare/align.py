@@ -15,6 +15,9 @@ per token, so a claim costs a tokenisation and a mean) — claim to claim, and e
 centroid of the articles' leads and of the whole story. They are computed only when a model
 weighs them; the shipped one does not (fitted on ECB+ topics 1-20 they gained 0.02 F1 in 4-fold CV
 there but lost 0.025 on topics 21-35), so claims are embedded only by summaries.
+Stories of more than ``DENSE_MAX_CLAIMS`` claims are scored in chunks (``SparseScores``,
+``sparse_average_clusters``): the same facts, with memory that grows with the pairs within the cut
+rather than with every pair.
 """
 from __future__ import annotations
 
@@ -389,8 +392,9 @@ def overlap(groups: list[list[int]], score: np.ndarray, claims: list[Claim], min
 
 # Stories of more claims than this are scored without n×n arrays (``SparseScores``): the dense
 # path's arrays and per-pair feature rows grow with the square of a story's size (a story of 150
-# long articles took 10 GB). Benchmark stories (ECB+, NeuS) have a few hundred claims at most.
-DENSE_MAX_CLAIMS = 1500
+# long articles took 10 GB). Benchmark stories (ECB+, NeuS) have a few hundred claims at most; on
+# them both paths write the same facts, byte for byte.
+DENSE_MAX_CLAIMS = 1000
 PAIR_CHUNK = 20_000  # pairs featurised at once on the sparse path
 # A component of the edges with more than this share of its pairs within the cut is clustered from
 # its condensed distances (8 bytes a pair) rather than over its edges (~200 bytes an edge, in Python).
