@@ -87,3 +87,13 @@ def test_compare_refuses_a_repeated_id_naming_its_line(tmp_path):
     for line in out.read_text(encoding="utf-8").splitlines():
         for src in json.loads(line)["sources"]:  # every offset points into the text that was kept
             assert texts[src["article"]][src["start"]:src["end"]] == src["text"]
+
+
+def test_eval_summary_reads_gold_dates_in_any_form(tmp_path):
+    story = {"story": "s", "reference_summary": "Tara Reid checked into rehab.",
+             "articles": [{"id": "a", "text": ROWS[0]["text"], "published": 1425276000},
+                          {"id": "b", "text": ROWS[1]["text"], "published": "Mon, 02 Mar 2015 06:00:00 GMT"}]}
+    path = _write(tmp_path / "gold.jsonl", [story])
+    result = CliRunner().invoke(main, ["eval", "summary", path])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert json.loads(result.stdout)["stories"] == 1

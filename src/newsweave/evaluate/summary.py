@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import InputError
-from ..read.jsonl import jsonl_records
+from ..read.jsonl import article_from_row, jsonl_records
 from ..model import Analysis, Article
 
 TOKEN = re.compile(r"[a-z0-9]+")
@@ -69,8 +69,7 @@ def read_gold(path: str) -> list[GoldStory]:
     out = []
     for n, d in jsonl_records(path, strict=True):
         try:
-            arts = [Article(id=str(a["id"]), text=a["text"], title=a.get("title"), outlet=a.get("outlet"),
-                            published=a.get("published")) for a in d["articles"]]
+            arts = [article_from_row(a, f"{path}:{n}") for a in d["articles"]]
             out.append(GoldStory(str(d["story"]), arts, d["reference_summary"]))
         except (ValueError, KeyError, TypeError) as e:
             raise InputError(path, f"not a gold story ({e})", n) from e
