@@ -44,6 +44,7 @@ def test_chunked_scoring_finds_the_dense_paths_facts(stories, monkeypatch, level
     monkeypatch.setattr(align, "DENSE_MAX_CLAIMS", 0)
     monkeypatch.setattr(align, "PAIR_CHUNK", 300)
     monkeypatch.setattr(align, "DENSE_COMPONENT_SHARE", share)
+    monkeypatch.setattr(align, "DENSE_COMPONENT_PAIRS", 0 if share else 10**9)
     for s, ans in stories.items():
         assert _facts(ans, level) == dense[s], s
 

@@ -399,6 +399,9 @@ PAIR_CHUNK = 20_000  # pairs featurised at once on the sparse path
 # A component of the edges with more than this share of its pairs within the cut is clustered from
 # its condensed distances (8 bytes a pair) rather than over its edges (~200 bytes an edge, in Python).
 DENSE_COMPONENT_SHARE = 0.05
+# ... and so is any component of up to this many pairs (160 MB of distances; faster than merging
+# over its edges, which looks pair sums up as merges need them).
+DENSE_COMPONENT_PAIRS = 20_000_000
 
 
 class DenseScores:
@@ -549,7 +552,8 @@ def sparse_average_clusters(scores: SparseScores, threshold: float) -> list[list
     ``cut(tree(score))`` gives (up to rounding ties). Only clusters joined by a pair within the cut
     (an edge) can merge within it (else their mean distance is beyond it), so each connected
     component of the edges is clustered on its own: as ``tree`` does, from its condensed distances,
-    when its edges are many; else closest first over its edges (``_merge_over_edges``)."""
+    when it is small enough or its edges are many; else closest first over its edges
+    (``_merge_over_edges``)."""
     from scipy.sparse.csgraph import connected_components
 
     n = scores.n
@@ -571,7 +575,8 @@ def sparse_average_clusters(scores: SparseScores, threshold: float) -> list[list
         lab = label[members[0]]
         lo, hi = np.searchsorted(edge_label, [lab, lab + 1])
         take = edge_order[lo:hi]
-        if hi - lo > DENSE_COMPONENT_SHARE * (m * (m - 1) // 2):  # its distance vector costs less
+        pairs = m * (m - 1) // 2
+        if pairs <= DENSE_COMPONENT_PAIRS or hi - lo > DENSE_COMPONENT_SHARE * pairs:
             tree_ = linkage(scores.distances(members), method="average")
             groups.extend([members[i] for i in g] for g in cut(tree_, m, threshold))
         else:
