@@ -151,3 +151,36 @@ def test_a_sentence_repeated_across_different_stories_of_an_outlet_is_boilerplat
     for a in clean_batch(arts):
         assert "views expressed" not in a.clean_text
         assert len(a.clean_text) > 100
+
+
+def test_a_footer_block_of_sentences_under_different_short_reports_is_boilerplate():
+    # three closing sentences under each report make the reports look alike to one another; a
+    # closing block is no shared text, so the reports (unrelated) lose it
+    footer = ["Sign up to our daily newsletter for the latest headlines delivered to your inbox each morning.",
+              "The views expressed in this piece are those of the author and do not reflect the position of the paper.",
+              "We welcome comments but please keep them civil and on topic for everyone here."]
+    bodies = ["Floods in the north of the country cut the main highway on Monday, police said.",
+              "The central bank left its main interest rate unchanged at 4.5 percent on Thursday.",
+              "A fire at a textile factory outside the capital killed three workers overnight.",
+              "The national football team named a new coach after a run of five defeats."]
+    arts = [Article(id=f"a{i}", outlet="Daily X", text="\n".join([b, *footer])) for i, b in enumerate(bodies)]
+    for a, body in zip(clean_batch(arts), bodies):
+        assert a.clean_text == body
+
+
+def test_lists_of_names_and_real_sentences_are_not_credits():
+    # a list of capitalised names (that once took minutes to reject) and sentences that start like notices
+    countries = ("Austria, Belgium, Bulgaria, Croatia, Cyprus, Czech Republic, Denmark, Estonia, Finland, France, "
+                 "Germany, Greece, Hungary, Ireland, Italy, Latvia, Lithuania, Luxembourg, Malta, Netherlands, "
+                 "Poland, Portugal, Romania, Slovakia, Slovenia, Spain and Sweden are EU members.")
+    for line in (countries, "Smith contributed troops to the war.", "This report was published in the journal Nature on Wednesday.",
+                 "This interview was published in Der Spiegel on Monday.", "Originally published in Japan in 1995.",
+                 "(c) The Secretary shall report to Congress within 90 days.", "Copyright 2012 law firm sues Google",
+                 "The treaty guarantees all rights reserved to member states."):
+        assert not is_furniture(line), line
+    for line in ("Jane Doe and John Roe in Kathmandu contributed to this report.", "This story appeared first on Vox.",
+                 "Originally published on Forbes.com", "(c) 2015 Reuters", "Copyright 2008 The Associated Press.",
+                 "Copyright © 2020 Fox News Network, LLC. All rights reserved."):
+        assert is_furniture(line), line
+    film = Article(id="f", text="Its best-known film was a western (produced by Warner Bros)")
+    assert clean(film).clean_text == film.text

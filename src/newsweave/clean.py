@@ -45,7 +45,7 @@ BYLINE = re.compile(
     rf"(?i:by)\s+{_NAME_LIST}(?:\s+(?:for|of)\s+{_AFFIL})?(?:\s*[,|/\-–—:]\s*{_AFFIL})?\s*\.?")
 _CREDIT_ITEM = (r"(?i:(?:additional\s+|further\s+|(?:text|story|video)\s+)?(?:reporting|writing|editing|research|"
                 r"graphics|compiled|translation|translated|production|edited|written|reported|fact[- ]?checking|"
-                r"produced|photography)(?:\s+and\s+(?:reporting|writing|editing|research))?\s+by)"
+                r"photography)(?:\s+and\s+(?:reporting|writing|editing|research))?\s+by)"
                 rf"\s+{_NAMES}(?:\s*(?:,|\band\b|&|\bin\b|\bfrom\b|\bfor\b)\s*{_NAMES})*")
 WIRE_CREDIT = re.compile(rf"(?:{_CREDIT_ITEM}|(?i:contributing)\s*:\s*{_NAME_LIST})(?:\s*[;,.]\s*{_CREDIT_ITEM})*\s*\.?")
 _PHOTO_WORD = (r"(?i:(?:(?:AP|AFP|Reuters|EPA|File|Getty)\s+)?(?:photo|image|picture|photograph|video|graphic|"
@@ -59,18 +59,22 @@ AGENCY_CREDIT = re.compile(
     rf"|(?:AP|AFP|EPA|REUTERS|Reuters|XINHUA|Xinhua)\s*/\s*{_NAMES}(?:\s*/\s*{_NAMES})?"
     r"|(?:AFP|AP|EPA|Reuters)\s+via\s+Getty\s+Images)\)?\.?")
 COPYRIGHT = re.compile(
-    r"(?:(?i:copyright)\s*(?:©|\(c\))?\s*(?:(?:19|20)\d{2}\b|©|\(c\))|(?:©|\([cC]\))\s*(?:(?:19|20)\d{2}|[A-Z])|"
+    r"(?:(?i:copyright)\s*(?:©|\(c\))?\s*(?:(?:19|20)\d{2}\b(?!\s+[a-z])|©|\(c\))|©\s*(?:(?:19|20)\d{2}|[A-Z])|"
+    r"\([cC]\)\s*(?:19|20)\d{2}\b|"
     r"(?i:copyright)\s+(?:the\s+)?[A-Z][\w.&'\-]*(?:\s+[A-Z][\w.&'\-]*){0,4}\.?\s*$)")
 # "Jane Doe in Kathmandu contributed to this report.", "The Associated Press contributed reporting."
-CONTRIBUTED = re.compile(
-    rf"{_NAME_LIST}(?:\s+(?i:in|from)\s+{_NAMES})?(?:\s*(?:,|\band\b)\s*{_NAME_LIST}(?:\s+(?i:in|from)\s+{_NAMES})?)*"
-    r"\s+(?i:also\s+)?(?i:contributed)\s+(?i:(?:reporting|to\s+this\s+(?:report|story|article)))"
-    rf"(?:\s+(?i:from|in)\s+{_NAMES}(?:\s*(?:,|\band\b)\s*{_NAMES})*)?\s*\.?")
+# (read in two steps, not one pattern: a list of names under one repeated pattern backtracks
+# exponentially when the line turns out to be a sentence, "Austria, Belgium, … are EU members.")
+CONTRIBUTED_TAIL = re.compile(r"\s+(?i:also\s+)?(?i:contributed)\s+(?i:reporting|to\s+this\s+(?:report|story|article))"
+                              r"(?:\s+(?i:from|in)\s+[A-Z][\w.'’\-]*(?:(?:\s*,\s*|\s+(?:and\s+)?)[A-Z][\w.'’\-]*)*)?\s*\.?$")
+_NAME_PARTICLES = frozenset("de da del della van von der den al bin el la le du di dos y and in from &".split())
 ALL_RIGHTS = re.compile(r"(?i)\ball\s+rights\s+reserved\b")
+# "This article originally appeared on People.com", "Originally published by The Guardian"; not
+# "This report was published in the journal Nature", nor "Originally published in Japan in 1995"
 ORIGINALLY = re.compile(
-    r"(?i:this\s+(?:article|story|post|piece|report|column|content|interview|essay|op-ed)\s+(?:was\s+|is\s+|has\s+been\s+)?"
-    r"(?:originally\s+|first\s+)?(?:appeared|published|posted|ran|republished|reprinted)|"
-    r"(?:originally|first)\s+(?:appeared|published|posted))\s+(?i:on|in|at|by|with|from)\b")
+    r"(?i:this\s+(?:article|story|post|piece|column|content|essay|op-ed)\s+(?:was\s+|is\s+|has\s+been\s+)?"
+    r"(?:(?:originally|first)\s+(?:appeared|published|posted|ran)|appeared(?:\s+(?:first|originally))?)"
+    r"\s+(?:on|in|at|by|with|from)|(?:originally|first)\s+(?:appeared|published|posted)\s+(?:on|at|by|with|from))\b")
 # "Posted by admin at 10:00 AM 3 comments", "Updated 3:45 PM ET, Tue September 2, 2008"
 STAMP = re.compile(r"(?i)(?:posted|published|updated|last\s+updated|first\s+published|last\s+modified|modified|filed)"
                    r"(?:\s+by\s+([\w.'’\-]+(?:\s+[\w.'’\-]+){0,2}?)(?=\s+(?:on|at)\b|\s*[|,\-]|\s+\d|\s*$))?\s*:?\s*(.*)")
@@ -111,11 +115,20 @@ def _is_credit_line(line: str) -> bool:
         return False
     return bool(
         BYLINE.fullmatch(line) or WIRE_CREDIT.fullmatch(line) or PHOTO_CREDIT.fullmatch(line)
-        or AGENCY_CREDIT.fullmatch(line) or CONTRIBUTED.fullmatch(line) or COPYRIGHT.match(line) or _is_stamp(line)
-        or (ALL_RIGHTS.search(line) and len(line.split()) <= 30)
+        or AGENCY_CREDIT.fullmatch(line) or _is_contributed(line) or COPYRIGHT.match(line) or _is_stamp(line)
+        or (len(line.split()) <= 30 and ALL_RIGHTS.search(line.rstrip(" .")[-24:]) is not None)  # "… All rights reserved."
         or (ORIGINALLY.match(line) and len(line.split()) <= (20 if line[:4].lower() == "this" else 12)
             and (line[:4].lower() == "this" or "," not in line))
         or (line.startswith("(") and line.endswith(")") and _is_credit_line(line[1:-1].strip())))
+
+
+def _is_contributed(line: str) -> bool:
+    """ "Jane Doe and John Roe in Kathmandu contributed to this report.": names only, then the credit."""
+    m = CONTRIBUTED_TAIL.search(line)
+    if m is None or m.start() == 0:
+        return False
+    words = re.findall(r"[^\s,]+", line[:m.start()])
+    return all(w[0].isupper() or w.lower() in _NAME_PARTICLES for w in words)
 
 
 def _credit_clauses(line: str) -> tuple[int, int]:
@@ -208,8 +221,7 @@ def repeated_lines(articles: list[Article], min_articles: int = 3) -> set[tuple[
     half of them. A line that reads as a sentence is kept when the articles that carry it are
     mostly copies or updates of one report (they share much of their other text too): a wire's
     updates of one story repeat their lead and body, page furniture repeats across different
-    stories. (A block of several furniture sentences under short, different reports can still pass
-    for an update's shared lead: such notices are mostly caught by ``is_furniture``.)
+    stories (a block of repeated lines closing the articles is left out of what they share).
     """
     per_outlet: dict[str, list[Article]] = defaultdict(list)
     for a in articles:
@@ -242,12 +254,25 @@ def repeated_lines(articles: list[Article], min_articles: int = 3) -> set[tuple[
         # question is left out too: do the articles share much of their *other* text?
         shingles = [{norm: _shingles([line]) for norm, line in k.items() if norm not in candidates or norm in sentences}
                     for k in lines_of]
+        # A run of repeated lines closing an article after text of its own is a footer block: its
+        # lines would make unrelated short reports look alike to one another (a sign-up prompt, a
+        # disclaimer and a comment policy under each), so they are no shared text either.
+        footers = [_closing_run(list(k), candidates) for k in lines_of]
         for norm in sentences:
             carriers = [i for i, k in enumerate(lines_of) if norm in k][:24]
-            rests = [set().union(*(sh for n, sh in shingles[i].items() if n != norm)) for i in carriers]
+            rests = [set().union(*(sh for n, sh in shingles[i].items() if n != norm and n not in footers[i]))
+                     for i in carriers]
             if not _mostly_related(rests):
                 found.add((outlet, norm))
     return found
+
+
+def _closing_run(lines: list[str], repeated: set[str]) -> set[str]:
+    """The repeated lines that close ``lines`` after at least one line of the article's own."""
+    k = len(lines)
+    while k and lines[k - 1] in repeated:
+        k -= 1
+    return set(lines[k:]) if k else set()
 
 
 def _mostly_related(sets: list[set[tuple[str, ...]]]) -> bool:
