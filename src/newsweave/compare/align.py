@@ -423,7 +423,8 @@ class DenseScores:
 class SparseScores:
     """Pair scores of a big story, computed on demand in chunks: the same values as
     ``score_matrix`` would hold (up to rounding), with memory linear in the claims and in the
-    pairs that score above the cut (``edges``) instead of n×n."""
+    pairs that score within the cut (``edges``), plus one component's condensed distances (at most
+    ``DENSE_COMPONENT_PAIRS``, or a dense one), instead of n×n."""
 
     def __init__(self, claims: list[Claim], w: dict):
         self.w = w
@@ -441,7 +442,7 @@ class SparseScores:
         widths = [mats[k].shape[1] for k in self.dot_names]
         part = np.repeat(np.arange(len(widths)), widths)
         self.parts = csr_matrix((np.ones(len(part)), (np.arange(len(part)), part)), shape=(len(part), len(widths)))
-        self.pairs_scored = 0  # how many pairs were featurised (tests bound it)
+        self.pairs_scored = 0  # how many pairs were featurised
         self.largest_chunk = 0  # the most pairs featurised at once
 
     def pair_scores(self, iu: np.ndarray, ju: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
