@@ -97,3 +97,24 @@ def test_eval_summary_reads_gold_dates_in_any_form(tmp_path):
     result = CliRunner().invoke(main, ["eval", "summary", path])
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     assert json.loads(result.stdout)["stories"] == 1
+
+
+def test_a_bad_date_on_every_line_is_warned_about_a_few_times_then_counted(tmp_path, caplog):
+    rows = [{"id": f"a{i}", "text": ROWS[i % len(ROWS)]["text"], "published": "yesterday-ish"} for i in range(40)]
+    path = _write(tmp_path / "dates.jsonl", rows)
+    code, stories, _ = _cluster(path)
+    assert code == 0 and len(stories) == 40
+    warned = [r.getMessage() for r in caplog.records if "published" in r.getMessage()]
+    assert len(warned) == 6 and warned[-1] == f"{path}: 35 more lines with an unreadable published date (not shown)"
+
+
+def test_compare_cites_only_the_text_as_given_never_a_title_put_in_its_place(tmp_path):
+    rows = [{"id": "1", "text": "   ", "title": "A quake killed 12 people in Peru on Monday.", "story": "s"},
+            {"id": "2", "text": ROWS[0]["text"], "story": "s"}, {"id": "3", "text": ROWS[1]["text"], "story": "s"}]
+    out = tmp_path / "facts.jsonl"
+    result = CliRunner().invoke(main, ["compare", _write(tmp_path / "in.jsonl", rows), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    texts = {r["id"]: r["text"] for r in rows}
+    cited = [src for line in out.read_text(encoding="utf-8").splitlines() for src in json.loads(line)["sources"]]
+    assert cited and all(texts[s["article"]][s["start"]:s["end"]] == s["text"] for s in cited)
+    assert not [s for s in cited if s["article"] == "1"]

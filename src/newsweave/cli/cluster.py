@@ -58,7 +58,7 @@ def cluster(input_path, output_path, n_process, quiet):
       newsweave cluster - -q < articles.jsonl | head
     """
     from ..cluster import cluster_articles
-    from ..read.jsonl import article_from_row
+    from ..read.jsonl import articles_from_rows
 
     rows, errors = _read_or_exit(input_path, ("id", "text"))
     if not rows and not errors:  # not one line but blank ones: an error, as for ingest
@@ -68,7 +68,7 @@ def cluster(input_path, output_path, n_process, quiet):
         n_process = DEFAULT_PROCESSES if len(rows) >= PARALLEL_FROM else 1
     with output_file(output_path) as out:  # an unwritable output stops the command before the work
         bar = _progress(quiet, len(rows))
-        results = cluster_articles([article_from_row(r, f"{input_path}: id {r['id']!r}") for r in rows],
+        results = cluster_articles(articles_from_rows(rows, input_path, title_for_text=True),
                                    n_process=n_process, progress=bar.update)
         bar.close()
         for r in results:

@@ -26,12 +26,12 @@ def read_story_articles(path: str) -> tuple[dict[str, list[Article]], list[Input
     """Articles of a JSONL file (``id``, ``text``, ``story``; optional ``outlet``, ``url``,
     ``published``, ``title``) grouped by story, in order of first appearance. An id seen before
     is an error (its first line is kept): a fact's sources name articles by id."""
-    from ..read.jsonl import article_from_row
+    from ..read.jsonl import articles_from_rows
 
     rows, errors = read_rows(path, ("id", "text", "story"))
     stories: dict[str, list[Article]] = {}
-    for d in rows:
-        stories.setdefault(str(d["story"]), []).append(article_from_row(d, f"{path}: id {d['id']!r}"))
+    for d, article in zip(rows, articles_from_rows(rows, path)):
+        stories.setdefault(str(d["story"]), []).append(article)
     return stories, errors
 
 

@@ -96,7 +96,7 @@ def evaluate_clustering(rows: Sequence[dict[str, Any]], analyses: Sequence[Analy
 
     gold = [str(r["story"]) for r in rows]
     if analyses is None:
-        results = cluster_articles([article_from_row(r) for r in rows], clusterer, progress=progress)
+        results = cluster_articles([article_from_row(r, title_for_text=True) for r in rows], clusterer, progress=progress)
     else:
         results = cluster_analyses(analyses, clusterer, progress=progress)
     out: dict[str, Any] = {"articles": len(rows), "gold_stories": len(set(gold)),

@@ -69,6 +69,8 @@ def read_gold(path: str) -> list[GoldStory]:
     out = []
     for n, d in jsonl_records(path, strict=True):
         try:
+            if not all(isinstance(a, dict) and isinstance(a.get("text"), str) for a in d["articles"]):
+                raise TypeError("each article needs an object with a string text")
             arts = [article_from_row(a, f"{path}:{n}") for a in d["articles"]]
             out.append(GoldStory(str(d["story"]), arts, d["reference_summary"]))
         except (ValueError, KeyError, TypeError) as e:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
@@ -199,29 +200,55 @@ def article_from_record(obj: dict[str, Any], path: str, source: str, outlet: str
     return article
 
 
-def article_from_row(row: dict[str, Any], source: str | None = None) -> Article:
+def article_from_row(row: dict[str, Any], source: str | None = None, title_for_text: bool = False,
+                     warn: Callable[[str, str], None] | None = None) -> Article:
     """An Article from a line of the contract commands (cluster, compare, summarize, eval):
     ``id``, ``text``, optional ``title``, ``outlet``, ``url``, ``published``; every other field is
     ignored (gold labels too). Lenient where ingest refuses, so that every line gets its answer:
     a title, outlet or url that is not a string is ignored, and a date is read in any of ingest's
-    forms (ISO 8601, RFC 822, epoch seconds or milliseconds, …) or, when unreadable, left out
-    (each with a warning naming ``source``); a line with no text but a title is its title."""
+    forms (ISO 8601, RFC 822, epoch seconds or milliseconds as a number or a string of digits, …)
+    or, when unreadable or 0 (a null placeholder), left out — each with a warning naming
+    ``source`` (``warn(kind, message)``: the caller's, to cap a file's repeated warnings).
+    ``title_for_text``: a line with no text but a title is its title (``cluster``: it has no
+    offsets to keep)."""
     where = source or f"id {row.get('id')!r}"
+    say = warn or (lambda kind, message: log.warning("%s", message))
     fields: dict[str, Any] = {}
     for name in ("title", "outlet", "url"):
         value = row.get(name)
         if value is not None and not isinstance(value, str):
-            log.warning("%s: field %r is %s, not a string; ignored", where, name, json_type(value))
+            say(f"field {name}", f"{where}: field {name!r} is {json_type(value)}, not a string; ignored")
             value = None
         fields[name] = value
     raw = row.get("published")
-    published = normalise_date(raw)
+    if isinstance(raw, str) and raw.strip().isdigit() and 9 <= len(raw.strip()) <= 13:
+        raw = int(raw.strip())  # epoch seconds or milliseconds written as a string
+    published = None if raw == 0 and not isinstance(raw, bool) else normalise_date(raw)
     if raw not in (None, "") and published is None:
-        log.warning("%s: unreadable published date %r; the article is taken as undated", where, raw)
+        say("published", f"{where}: unreadable published date {raw!r}; the article is taken as undated")
     text = row.get("text") if isinstance(row.get("text"), str) else ""
-    if not text.strip() and fields["title"] and fields["title"].strip():
+    if title_for_text and not text.strip() and fields["title"] and fields["title"].strip():
         text = fields["title"]
     return Article(id=str(row["id"]), text=text, published=published, source=source, **fields)
+
+
+def articles_from_rows(rows: list[dict[str, Any]], path: str, title_for_text: bool = False,
+                       most: int = 5) -> list[Article]:
+    """``article_from_row`` for every row of one file, its warnings shown ``most`` times per kind
+    and then counted in one closing line (a bad date in each of 10,000 lines is not 10,000 lines)."""
+    seen: Counter[str] = Counter()
+
+    def warn(kind: str, message: str) -> None:
+        seen[kind] += 1
+        if seen[kind] <= most:
+            log.warning("%s", message)
+
+    out = [article_from_row(r, f"{path}: id {r['id']!r}", title_for_text, warn) for r in rows]
+    for kind, n in seen.items():
+        if n > most:
+            what = "an unreadable published date" if kind == "published" else f"a {kind} that is not a string"
+            log.warning("%s: %d more lines with %s (not shown)", path, n - most, what)
+    return out
 
 
 def _record_id(value: Any, text: str) -> str:
