@@ -336,6 +336,9 @@ def embed(text: str):
     return vec / norm if norm > 0 else None
 
 
+YEAR = re.compile(r"(?<![\w.,])(19[5-9]\d|20\d\d)(?![\w.,]\d|\w)")
+
+
 def doc_terms(analysis: Analysis) -> DocTerms:
     """Count the terms of an analysed article (title, clean text and named mentions)."""
     art = analysis.article
@@ -359,7 +362,12 @@ def doc_terms(analysis: Analysis) -> DocTerms:
     # articles, where a year is one the report gives. The publication year would make every dated
     # article name the year of every other that week, and the model read that as one event (two
     # quakes of one week, in Nepal and in Peru, fused). Time acts through the window instead.
-    years = [int(t) for t in nums if len(t) == 4 and t.isdigit() and 1950 <= int(t) <= 2099]
+    # Years are read from the text as given, furniture included: a "Published: July 29, 2004" stamp
+    # or a copyright line that cleaning drops still says when an undated report was written (two
+    # similar events of ECB+ are years apart; without them 5-fold B-cubed fell from 0.866 to 0.852).
+    years = [int(y) for y in YEAR.findall(art.text)]
+    if art.title:
+        years += [int(y) for y in YEAR.findall(art.title)]
     time = parse_time(art.published)
     all_terms = set(counts)
     # in text order (not set order, which differs between processes): the vectors' term order
