@@ -371,11 +371,19 @@ def cluster(claims: list[Claim], w: dict | None = None) -> tuple[list[list[int]]
     return groups, score, cos
 
 
-def overlap(groups: list[list[int]], score: np.ndarray, claims: list[Claim], min_mean: float) -> list[list[int]]:
+def overlap(groups: list[list[int]], score: np.ndarray | SparseScores, claims: list[Claim],
+            min_mean: float) -> list[list[int]]:
     """Event-level facts that share sentences: a claim also joins another fact (of two or more
     claims, none from its article) when its mean pair score with that fact's claims is at least
     ``min_mean`` — a sentence that reports two events ("…scored 23 points as Creighton defeated
-    Drake") belongs with each. The partition alone puts it with one."""
+    Drake") belongs with each. The partition alone puts it with one. ``score``: the dense pair
+    scores, or a big story's ``SparseScores`` (a fact at a time)."""
+    if isinstance(score, np.ndarray):
+        def means(rows: np.ndarray, g: list[int]) -> np.ndarray:
+            return score[np.ix_(rows, g)].mean(axis=1)
+    else:
+        def means(rows: np.ndarray, g: list[int]) -> np.ndarray:
+            return score.row_reduce(rows, g, "mean")
     order = np.array([c.order for c in claims])
     out = []
     for g in groups:
@@ -383,9 +391,9 @@ def overlap(groups: list[list[int]], score: np.ndarray, claims: list[Claim], min
         if len(g) > 1:
             inside = np.zeros(len(claims), dtype=bool)
             inside[g] = True
-            own = np.isin(order, order[g])
-            mean = score[:, g].mean(axis=1)
-            extra = np.flatnonzero((mean >= min_mean) & ~inside & ~own).tolist()
+            rows = np.flatnonzero(~inside & ~np.isin(order, order[g]))
+            if len(rows):
+                extra = rows[means(rows, g) >= min_mean].tolist()
         out.append(g + extra)
     return out
 
@@ -652,25 +660,6 @@ def _distance_sums(scores: SparseScores, blocks: list[tuple[list[int], list[int]
     return out
 
 
-def sparse_overlap(groups: list[list[int]], scores: SparseScores, claims: list[Claim],
-                   min_mean: float) -> list[list[int]]:
-    """``overlap`` for ``SparseScores``: each fact's mean scores against the other articles'
-    claims, a fact at a time."""
-    order = np.array([c.order for c in claims])
-    out = []
-    for g in groups:
-        extra: list[int] = []
-        if len(g) > 1:
-            inside = np.zeros(len(claims), dtype=bool)
-            inside[g] = True
-            rows = np.flatnonzero(~inside & ~np.isin(order, order[g]))
-            if len(rows):
-                mean = scores.row_reduce(rows, g, "mean")
-                extra = rows[mean >= min_mean].tolist()
-        out.append(g + extra)
-    return out
-
-
 def cluster_scores(claims: list[Claim], w: dict | None = None
                    ) -> tuple[list[list[int]], DenseScores | SparseScores, list[list[int]]]:
     """``cluster`` for any story size: facts, the scores their members can be looked up in
@@ -688,5 +677,5 @@ def cluster_scores(claims: list[Claim], w: dict | None = None
     log.info("%d claims: scoring pairs in chunks", len(claims))
     scores = SparseScores(claims, w)
     cores = sparse_average_clusters(scores, w["threshold"])
-    groups = sparse_overlap(cores, scores, claims, w["overlap"]) if w.get("overlap") else cores
+    groups = overlap(cores, scores, claims, w["overlap"]) if w.get("overlap") else cores
     return groups, scores, cores
