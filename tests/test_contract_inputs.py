@@ -8,7 +8,6 @@ import random
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
-import pytest
 from click.testing import CliRunner
 
 from conftest import DATA

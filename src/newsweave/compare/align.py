@@ -529,7 +529,7 @@ class SparseScores:
     def edges(self, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Pairs i < j whose distance (1 - score, at least 0) is within the cut, and their distances:
         only such a pair can start a fact, so only they are kept."""
-        n, order = self.n, self.pm.order
+        n = self.n
         limit = 1 - threshold + 1e-9
         binary = self.pm.ix.binary
         bt = binary.T.tocsr()
