@@ -149,6 +149,9 @@ def test_date_rules():
     assert resolve("March 3", None) is None
     assert resolve("March 3, 2014", None) == "2014-03-03"
     assert resolve("the 1990s", wed) is None
+    # dotted numeric dates are day first ("02.05.2013" in a German or Russian report is 2 May)
+    assert resolve("02.05.2013", None) == "2013-05-02" and resolve("on 31.12.2012", wed) == "2012-12-31"
+    assert resolve("13.13.2013", None) is None
     assert classify("two-day") == "duration" and classify("33-year-old") == "age"
     assert classify("two days ago") == "date" and resolve("two days ago", wed) == "2025-05-19"
 

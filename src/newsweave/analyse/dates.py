@@ -162,6 +162,9 @@ MONTH_DAY = re.compile(rf"^{_WEEKDAY}{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?
 DAY_MONTH = re.compile(rf"^{_WEEKDAY}(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?(?:\s+(\d{{4}}))?$")
 MONTH_YEAR = re.compile(rf"^(?:(?:early|late|mid|mid-)\s*)?{_MONTH},?(?:\s+(?:of\s+)?(\d{{4}}))?$")
 YEAR_ONLY = re.compile(r"^(?:(?:early|late|mid|mid-)\s*)?((?:1[89]|20)\d\d)$")
+# Dotted numeric dates are day first wherever they are written ("02.05.2013": 2 May, as in German,
+# Russian or Turkish reports); dateparser's English default would read them month first.
+DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.((?:1[89]|20)\d\d)$")
 
 
 def _calendar(t: str, pub: date | None, future: bool) -> str | None:
@@ -177,6 +180,8 @@ def _calendar(t: str, pub: date | None, future: bool) -> str | None:
         day, month, year = int(m[1]), MONTH_NUM[m[2][:3]], m[3]
     elif (m := MONTH_YEAR.match(t)) is not None:
         month, year = MONTH_NUM[m[1][:3]], m[2]
+    elif (m := DOTTED.match(t)) is not None:
+        day, month, year = int(m[1]), int(m[2]), m[3]
     else:
         return None
     if year is None:
