@@ -184,3 +184,20 @@ def test_lists_of_names_and_real_sentences_are_not_credits():
         assert is_furniture(line), line
     film = Article(id="f", text="Its best-known film was a western (produced by Warner Bros)")
     assert clean(film).clean_text == film.text
+
+
+def test_html_markup_left_in_plain_text_is_masked_with_offsets_kept():
+    text = ("<p>Police in <a href=\"/lyon\">Lyon</a> arrested <b>three men</b> on Monday.</p>"
+            "<script>var ad = 1;</script><!-- comment --><p>The AT&amp;T store was clo<i>sed</i>,&nbsp;"
+            "officials said.</p>")
+    a = clean(Article(id="h", title="Three arrested in Lyon&#39;s centre", text=text))
+    assert a.clean_text == "Police in Lyon arrested three men on Monday.\nThe AT&T store was closed, officials said."
+    assert a.title == "Three arrested in Lyon's centre"
+    # every cleaned word maps back onto the same word in the text as given
+    for word in ("Police", "Lyon", "three", "Monday", "store", "officials"):
+        i = a.clean_text.index(word)
+        s, e = a.original_span(i, i + len(word))
+        assert text[s:e] == word
+    # text with no markup, and text that merely mentions a bracket, is left alone
+    for plain in ("Prices rose 3% <in real terms> & fell.", "x < y and y > z"):
+        assert clean(Article(id="p", text=plain)).clean_text == plain

@@ -486,3 +486,19 @@ def test_stated_ranges_are_ranges_and_scores_are_not():
             (float(n), float(n)) for n in re.findall(r"\d+", text)), text
     two_one, one_two = V.extract("It was a 2-1 win for Spain in Madrid.", []), V.extract("It was a 1-2 win for Spain in Madrid.", [])
     assert V.conflicts(two_one, one_two, similarity=0.9)
+
+
+def test_markup_inside_text_stays_out_of_facts_but_offsets_quote_the_text_as_given():
+    texts = ["<p>Police in Lyon arrested <b>three men</b> on Monday after a bank robbery in the city centre.</p>"
+             "<p>The men were taken to a local station for questioning, officials said.</p>",
+             "<div>Three men were arrested by police in Lyon on Monday following a bank robbery in the city centre."
+             "</div>\n<div>A spokesman said the suspects were being questioned.</div>"]
+    facts = _outlets_report(*texts)
+    assert facts and not any("<" in f.text or ">" in f.text for f in facts)
+    arrest = [f for f in facts if "arrested" in f.text and f.status == "corroborated"]
+    assert arrest and {s.article for s in arrest[0].sources} == {"a", "b"}
+    for f in facts:
+        for s in f.sources:
+            text = texts["ab".index(s.article)]
+            assert text[s.start:s.end] == s.text
+            assert not s.text.startswith(("<", "/", "div>", "p>")) and not s.text.endswith("<")

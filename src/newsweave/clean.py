@@ -6,6 +6,7 @@ them, lightly normalised one character for one character, into ``Article.clean_t
 """
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -159,6 +160,52 @@ ODD_WHITESPACE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]+|[ \t\u00a0
 LINE = re.compile(r"[^\r\n]*(\r\n|\r|\n|$)")
 
 
+# HTML left inside plain text (a JSONL `text` scraped with its markup). Cleaning hides it by masking
+# the original one character for one character, so every offset still points into the text as given:
+# block tags, comments and scripts become a line break (a paragraph), inline tags vanish, and an
+# entity reads as its character.
+_BLOCK_TAGS = ("p|div|br|hr|li|ul|ol|h[1-6]|blockquote|table|thead|tbody|tr|td|th|section|article|header|"
+               "footer|figure|figcaption|aside|nav|main|pre|dl|dd|dt|form|iframe|noscript|img|picture|source|video")
+_INLINE_TAGS = "b|i|u|s|em|strong|span|a|font|small|big|sub|sup|abbr|cite|q|mark|time|del|ins|code|wbr|label"
+MARKUP = re.compile(
+    rf"<!--.*?(?:-->|\Z)|<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)"
+    rf"|<(/?)(?:({_BLOCK_TAGS})|({_INLINE_TAGS}))(?=[\s/>])[^<>]{{0,2000}}>"
+    r"|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});",
+    re.IGNORECASE | re.DOTALL)
+HAS_MARKUP = re.compile(rf"</?(?:{_BLOCK_TAGS}|{_INLINE_TAGS})(?=[\s/>])[^<>]{{0,2000}}>"
+                        r"|&(?:amp|nbsp|quot|apos|lt|gt|[lr]squo|[lr]dquo|[mn]dash|hellip|#\d{2,7}|#[xX][0-9a-fA-F]{2,6});",
+                        re.IGNORECASE)
+ZERO_WIDTH = "\u200b"  # dropped by ``_kept_runs``, so a masked character takes no room in clean_text
+
+
+def mask_markup(text: str) -> str:
+    """``text`` with its HTML tags, comments, scripts and entities masked, the same length."""
+    if ("<" not in text and "&" not in text) or not HAS_MARKUP.search(text):
+        return text
+
+    def mask(m: re.Match) -> str:
+        raw = m.group(0)
+        if raw[0] == "&":
+            char = html.unescape(raw)
+            return raw if len(char) != 1 else char + ZERO_WIDTH * (len(raw) - 1)
+        if m.group(4) and not m.group(2):  # an opening inline tag: nothing, or a space where it
+            before = text[m.start() - 1: m.start()]  # (stands between words: "<br>"-less line edges)
+            return (" " if not before or before.isspace() else ZERO_WIDTH) * len(raw)
+        if m.group(4):  # a closing inline tag: "<b>T</b>he" is one word, "</b> on" two
+            after = text[m.end(): m.end() + 1]
+            return (" " if not after or after.isspace() else ZERO_WIDTH) * len(raw)
+        return "\n" + " " * (len(raw) - 1)  # a block tag, comment or script: a paragraph break
+
+    return MARKUP.sub(mask, text)
+
+
+def plain_text(text: str) -> str:
+    """``text`` as a reader sees it: HTML tags and comments gone, entities read (for showing a
+    sentence whose offsets span markup); text without markup comes back as it is."""
+    masked = mask_markup(text)
+    return text if masked is text else " ".join(masked.replace(ZERO_WIDTH, "").split())
+
+
 def is_furniture(line: str) -> bool:
     """True for a line that is page furniture ("Read More: …", share prompts, copyright, bylines,
     wire and photo credits, "originally appeared on …", "Posted by … at …")."""
@@ -235,7 +282,7 @@ def repeated_lines(articles: list[Article], min_articles: int = 3) -> set[tuple[
         counts: Counter[str] = Counter()
         for a in group:
             kept: dict[str, str] = {}
-            for _, line in _lines(a.text):
+            for _, line in _lines(mask_markup(a.text)):
                 line = line.strip()
                 if line and not is_furniture(line):
                     kept.setdefault(_norm_line(line), line)
@@ -293,7 +340,10 @@ def clean(article: Article, boilerplate: set[tuple[str, str]] | None = None) -> 
     pos = 0
     first = True
     boilerplate = boilerplate or set()
-    for offset, line in _lines(article.text):
+    text = mask_markup(article.text)  # (the same length: offsets into it are offsets into the original)
+    if article.title and HAS_MARKUP.search(article.title):
+        article.title = " ".join(mask_markup(article.title).replace(ZERO_WIDTH, "").split())
+    for offset, line in _lines(text):
         stripped = line.strip()
         if not stripped or is_furniture(stripped):
             continue
@@ -301,11 +351,11 @@ def clean(article: Article, boilerplate: set[tuple[str, str]] | None = None) -> 
             continue
         lead = len(line) - len(line.lstrip())
         start, end = offset + lead, offset + len(line.rstrip())
-        head, tail = _credit_clauses(article.text[start:end])  # "(Reporting by …; Editing by …)"
+        head, tail = _credit_clauses(text[start:end])  # "(Reporting by …; Editing by …)"
         start, end = start + head, end - tail
         if first:
             first = False
-            dateline, used = parse_dateline(article.text[start:end])
+            dateline, used = parse_dateline(text[start:end])
             if dateline:
                 article.dateline = dateline
                 if not article.outlet and dateline.get("outlet"):
@@ -317,8 +367,8 @@ def clean(article: Article, boilerplate: set[tuple[str, str]] | None = None) -> 
             pieces.append("\n")
             segments.append((pos, offset - 1 if offset > 0 else 0, 1))
             pos += 1
-        for s, e in _kept_runs(article.text, start, end):
-            chunk = article.text[s:e].translate(CHAR_MAP)
+        for s, e in _kept_runs(text, start, end):
+            chunk = text[s:e].translate(CHAR_MAP)
             pieces.append(chunk)
             segments.append((pos, s, e - s))
             pos += e - s

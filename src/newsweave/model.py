@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+ENTITY_TAIL = re.compile(r"#?[0-9a-zA-Z]{1,8};")  # the rest of an HTML entity after its "&"
+
 FactStatus = Literal["corroborated", "single_source", "conflicting"]
 
 
@@ -58,7 +60,10 @@ class Article:
         if end <= start:
             o = self.to_original(start)
             return o, o
-        return self.to_original(start), self.to_original(end - 1) + 1
+        o_end = self.to_original(end - 1) + 1
+        if self.text[o_end - 1: o_end] == "&" and (tail := ENTITY_TAIL.match(self.text, o_end)):
+            o_end = tail.end()  # a closing quote read from "&quot;": the span takes the whole entity
+        return self.to_original(start), o_end
 
     def brief(self) -> dict[str, Any]:
         return {

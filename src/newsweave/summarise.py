@@ -27,6 +27,7 @@ from itertools import repeat
 
 import numpy as np
 
+from .clean import plain_text
 from .compare import values as V
 from .compare.claims import span_values
 from .compare.text import STOP, stem, stem_set, words
@@ -259,7 +260,7 @@ def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, 
                 continue
             cand = found.get(key)
             if cand is None:
-                text = an.article.text[sent.start:sent.end].strip()
+                text = plain_text(an.article.text[sent.start:sent.end]).strip()
                 text = text[_dateline_end(text):]
                 n_words, stems = _sentence_words(text)
                 if n_words < MIN_WORDS or text.endswith(":") or LOWER_START.match(text):
@@ -336,7 +337,7 @@ def _stated(stems: set[str], an: Analysis) -> bool:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"\s+", " ", plain_text(text).replace("\u2019", "'").replace("\u2018", "'")
                   .replace("\u201c", '"').replace("\u201d", '"')).strip().lower()
 
 

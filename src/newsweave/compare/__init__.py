@@ -12,6 +12,7 @@ import logging
 
 import numpy as np
 
+from ..clean import plain_text
 from ..model import Analysis, Fact, SourceSpan
 from . import values as V
 from .align import cluster_scores, weights
@@ -147,7 +148,7 @@ def _fact(claims: list[Claim], group: list[int], scores, story_id: str | None, t
             outlets.append(c.outlet or c.article)
     values = _disagreements(claims, members, score, cos, threshold) if check_conflicts else []
     status = "conflicting" if values else "corroborated" if len(outlets) >= 2 else "single_source"
-    return Fact(text=claims[ranked[0]].text, status=status, sources=sources, outlets=outlets,
+    return Fact(text=plain_text(claims[ranked[0]].text), status=status, sources=sources, outlets=outlets,
                 values=values, story=story_id), ranked
 
 

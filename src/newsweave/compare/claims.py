@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..clean import is_furniture
+from ..clean import is_furniture, mask_markup, plain_text
 from ..model import Analysis
 from . import values as V
 from .text import content_words, stem, words
@@ -130,15 +130,18 @@ def build_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None =
             for ci, (s, e) in enumerate(spans):
                 start, end = sent.start + s, sent.start + e
                 text = art.text[start:end]
-                tokens = content_words(text)
+                # words and values are read from the text a reader sees: markup left in the text
+                # (a link's "/2013/05/12345" address) is masked the same length, offsets kept
+                masked = mask_markup(text)
+                tokens = content_words(plain_text(text) if masked is not text else text)
                 if not _says_something(tokens, text, whole=clauses and len(spans) == 1):
                     continue
                 mentions = _mentions_in(an, start, end)
                 claim = Claim(len(claims), art.id, art.outlet, source, si, position, ci, start, end,
                               text, order, [stem(t) for t in tokens], tokens)
                 claim.name_stems = {stem(w) for s_, e_, typ, _ in mentions if typ not in TIME_TYPES
-                                    for w in words(text[s_:e_])}
-                claim.values = V.extract(text, mentions, _dates_in(an, start, end))
+                                    for w in words(masked[s_:e_])}
+                claim.values = V.extract(masked, mentions, _dates_in(an, start, end))
                 claims.append(claim)
             position += 1
     return claims
