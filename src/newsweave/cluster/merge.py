@@ -1,7 +1,7 @@
 """Story state and the merge decision: how well does an article fit a story?
 
 A story keeps running sums (centroids) of its members' normalised TF-IDF sub-vectors (body, head
-= title or lead sentence, named entities, persons, numbers) and of their static sentence
+= title or lead sentence, named entities, persons, numbers) and of their contextual sentence
 embeddings (title and lead), the years its members name and its time span. ``features`` compares
 one article with one story; a logistic ranker learned on development data
 (``StoryClusterer.fit``) ranks the candidate stories, and a join model (boosted trees in the
@@ -59,7 +59,7 @@ class DocVec:
     outlet: str | None = None
     top: dict[str, list[str]] = field(default_factory=dict)  # salient terms per sub-vector
     terms: frozenset = frozenset()  # every term of the article (body, numbers, entities)
-    dense: Any = None  # unit static sentence embedding of the title and lead (numpy float32), or None
+    dense: Any = None  # unit contextual sentence embedding of the title and lead (numpy float32), or None
     pers_rel: dict[str, float] = field(default_factory=dict)  # person-name terms' mentions / the most mentioned's
     log_len: float = 0.0  # log(1 + the article's word count, title included): a headline or a full report
     heavy: list[str] | None = None  # the heaviest MEMBER_TERMS body terms, heaviest first (ties in order)

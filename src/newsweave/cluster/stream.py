@@ -81,7 +81,8 @@ class StoryClusterer:
     def prepare(analysis: Analysis) -> Prepared:
         """What ``assign`` reads of ``analysis``, independent of the stream: any process can make it
         ahead (the article's counted terms and its dense embedding)."""
-        return Prepared(doc_terms(analysis), embed(dense_text(analysis)))
+        dense = analysis.vector if analysis.vector is not None else embed(dense_text(analysis))
+        return Prepared(doc_terms(analysis), dense if dense is not None and dense.size else None)
 
     def assign(self, analysis: Analysis | None, duplicate_of: str | None = None,
                prepared: Prepared | None = None) -> str:

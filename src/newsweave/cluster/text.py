@@ -302,38 +302,20 @@ def head_text(analysis: Analysis) -> str:
     return ""
 
 
-DENSE_CHARS = 300  # the lead of the body that is embedded, after the title
-
-
 def dense_text(analysis: Analysis) -> str:
-    """The text whose static sentence embedding stands for the article: its title and lead."""
-    art = analysis.article
-    body = (art.clean_text or art.text or "")[:DENSE_CHARS]
-    return f"{art.title}\n{body}" if art.title else body
+    """The text whose embedding stands for the article: its title and lead (``analyse.lead_text``)."""
+    from ..analyse import lead_text
 
-
-@lru_cache(maxsize=1)
-def _embedder():
-    import numpy as np
-
-    from ..analyse.models import static_embedder
-
-    model = static_embedder()
-    return model.tokenizer, np.asarray(model.embedding, dtype=np.float32)
+    return lead_text(analysis.article)
 
 
 def embed(text: str):
-    """Unit-length static sentence embedding (the shipped model2vec MiniLM distillate: the mean of
-    the tokens' vectors, as its ``encode`` computes it) as float32, or None for an empty text."""
-    import numpy as np
+    """Unit-length contextual sentence embedding (all-MiniLM-L6-v2, ``analyse.models``) as float32,
+    or None for a text with no words. The analyse stage makes it ahead as ``Analysis.vector``."""
+    from ..analyse.models import encode_sentences
 
-    tokenizer, matrix = _embedder()
-    ids = tokenizer.encode(text, add_special_tokens=False).ids if text.strip() else []
-    if not ids:
-        return None
-    vec = matrix[ids].mean(axis=0)
-    norm = float(np.sqrt(vec @ vec))
-    return vec / norm if norm > 0 else None
+    vec = encode_sentences([text])[0] if text.strip() else None
+    return vec if vec is not None and vec.any() else None
 
 
 YEAR = re.compile(r"(?<![\w.,])(19[5-9]\d|20\d\d)(?![\w.,]\d|\w)")

@@ -5,6 +5,7 @@ WAL mode and a busy timeout let a server read while another process writes.
 """
 from __future__ import annotations
 
+import base64
 import json
 import re
 import sqlite3
@@ -13,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
+
+import numpy as np
 
 from ..errors import StoreError
 from ..model import Analysis, Article, DateMention, Event, Mention, Sentence, SourceSpan, to_dict
@@ -264,8 +267,18 @@ def story_row(r) -> dict[str, Any]:
 
 
 def analysis_to_json(an: Analysis) -> dict[str, Any]:
-    return {"sentences": to_dict(an.sentences), "mentions": to_dict(an.mentions),
+    data = {"sentences": to_dict(an.sentences), "mentions": to_dict(an.mentions),
             "dates": to_dict(an.dates), "events": to_dict(an.events)}
+    if an.vector is not None:  # the lead's embedding (float32, base64): a re-load need not encode it again
+        data["vector"] = base64.b64encode(np.asarray(an.vector, dtype="<f4").tobytes()).decode("ascii")
+    return data
+
+
+def _vector(data: dict[str, Any]):
+    raw = data.get("vector")
+    if not raw:
+        return None  # (stored before vectors were kept: clustering encodes the lead again)
+    return np.frombuffer(base64.b64decode(raw), dtype="<f4").astype(np.float32)
 
 
 def row_to_article(r) -> Article:
@@ -287,4 +300,4 @@ def row_to_analysis(r) -> Analysis:
                     sentences=[Sentence(**s) for s in data.get("sentences", [])],
                     mentions=[Mention(**m) for m in data.get("mentions", [])],
                     dates=[DateMention(**d) for d in data.get("dates", [])],
-                    events=events)
+                    events=events, vector=_vector(data))
