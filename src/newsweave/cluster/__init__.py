@@ -19,6 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from ..analyse import with_vectors
 from ..model import Analysis, Article
 from .merge import FEATURES, MergeModel, load_model
 from .stream import Prepared, StoryClusterer, story_id_for
@@ -119,10 +120,8 @@ def cluster_analyses(analyses: Sequence[Analysis], clusterer: StoryClusterer | N
     order = publication_order([an.article for an in analyses])
     ahead = None
     if n_process > 1 and len(order) >= PARALLEL_FROM and isinstance(dedup, DuplicateFinder):
-        from ..analyse import with_vectors
-
         # leads are encoded here, never in the forked workers (onnxruntime hangs in a fork's child)
-        with_vectors([an for an in analyses if an.vector is None])
+        with_vectors(list(analyses))
         ahead = _prepared_ahead(analyses, order, n_process - 1, dedup.num_perm)
     try:
         for i in order:

@@ -21,10 +21,11 @@ from typing import Any
 
 import numpy as np
 
+from ..analyse import with_vectors
 from ..model import Analysis
 from .merge import (BODY_COS, DAY, RANK_OFF, FEATURES, JOIN_EXTRA, DocVec, MergeModel, Story, features, load_model,
                     vectorise, with_members, _tree_value)
-from .text import DocFreq, DocTerms, dense_text, doc_terms, embed, load_background
+from .text import DocFreq, DocTerms, doc_terms, load_background
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +82,9 @@ class StoryClusterer:
     def prepare(analysis: Analysis) -> Prepared:
         """What ``assign`` reads of ``analysis``, independent of the stream: any process can make it
         ahead (the article's counted terms and its dense embedding)."""
-        dense = analysis.vector if analysis.vector is not None else embed(dense_text(analysis))
-        return Prepared(doc_terms(analysis), dense if dense is not None and dense.size else None)
+        if analysis.vector is None:  # (an analysis stored before vectors were kept)
+            with_vectors([analysis])
+        return Prepared(doc_terms(analysis), analysis.vector if analysis.vector.size else None)
 
     def assign(self, analysis: Analysis | None, duplicate_of: str | None = None,
                prepared: Prepared | None = None) -> str:

@@ -302,22 +302,6 @@ def head_text(analysis: Analysis) -> str:
     return ""
 
 
-def dense_text(analysis: Analysis) -> str:
-    """The text whose embedding stands for the article: its title and lead (``analyse.lead_text``)."""
-    from ..analyse import lead_text
-
-    return lead_text(analysis.article)
-
-
-def embed(text: str):
-    """Unit-length contextual sentence embedding (all-MiniLM-L6-v2, ``analyse.models``) as float32,
-    or None for a text with no words. The analyse stage makes it ahead as ``Analysis.vector``."""
-    from ..analyse.models import encode_sentences
-
-    vec = encode_sentences([text])[0] if text.strip() else None
-    return vec if vec is not None and vec.any() else None
-
-
 YEAR = re.compile(r"(?<![\w.,])(19[5-9]\d|20\d\d)(?![\w.,]\d|\w)")
 
 

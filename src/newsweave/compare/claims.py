@@ -133,7 +133,7 @@ def build_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None =
                 # words and values are read from the text a reader sees: markup left in the text
                 # (a link's "/2013/05/12345" address) is masked the same length, offsets kept
                 masked = mask_markup(text)
-                tokens = content_words(plain_text(text) if masked is not text else text)
+                tokens = content_words(plain_text(text))
                 if not _says_something(tokens, text, whole=clauses and len(spans) == 1):
                     continue
                 mentions = _mentions_in(an, start, end)
