@@ -184,6 +184,75 @@ def test_a_negation_conflicts_only_between_claims_that_otherwise_agree():
     assert [k for k, *_ in V.conflicts(calm, hit, similarity=0.8)] == ["negation"]
 
 
+def _kinds(a: str, b: str, similarity: float = 0.8) -> list[str]:
+    return [k for k, *_ in V.conflicts(V.extract(a, []), V.extract(b, []), similarity)]
+
+
+def test_only_the_date_of_what_is_reported_can_conflict():
+    # Sentences of real multi-outlet reports (NeuS-AllSides), aligned in one fact. When a statement
+    # was made, a weekday naming another event and a year naming a thing are no disagreement.
+    assert _kinds("The Islamic State claimed the attack that left four dead outside Parliament on Wednesday.",
+                  "The Islamic State claimed the attack near Parliament, his family said Thursday.") == []
+    assert _kinds("Hillary Clinton on Saturday issued her most stinging rebuke of Trump's criticism of a judge.",
+                  "Donald Trump on Sunday said it is possible that a judge could be biased against him.") == []
+    assert _kinds("The U.S. economy added 250,000 jobs in October, federal economists reported Friday.",
+                  "The report before Tuesday's congressional elections showed employers added 250,000 jobs in "
+                  "October.") == []
+    assert _kinds("Senate Intelligence Committee leaders backed the 2017 intelligence community report on "
+                  "Russian interference.", "The committee agreed that Russia interfered in the 2016 U.S. election.") == []
+    # Late one day may be early the next elsewhere; early on two different days may not.
+    assert _kinds("A federal judge in Maryland blocked the travel ban early Wednesday.",
+                  "A federal judge in Maryland blocked the travel ban late Tuesday.") == []
+    assert _kinds("The race remained too close to call on Wednesday morning.",
+                  "The race was too close to call late Tuesday.") == []
+    assert _kinds("Elijah Cummings died early Thursday at Johns Hopkins Hospital.",
+                  "Elijah Cummings died early Tuesday at Johns Hopkins Hospital.") == ["date"]
+    assert _kinds("The minister resigned late Tuesday.", "The minister resigned on Thursday.") == ["date"]
+    # the date the event is reported on, said of it: still compared
+    assert _kinds("The minister resigned on Friday, officials said.",
+                  "The minister resigned on Thursday, officials said.") == ["date"]
+
+
+def test_a_day_of_a_month_and_a_rate_are_not_counts():
+    assert _kinds("Navarro laid out the warning in two memos, one on Jan. 29 and another on Feb. 23.",
+                  "His grim assessment came in a Jan. 29 memo, The New York Times reported.") == []
+    assert _kinds("The country recorded 35,355 new cases and 279 deaths on Sunday.",
+                  "The country is averaging more than 1,500 deaths a day for the first time.", 0.6) == []
+    assert _kinds("The shooter killed three people at the festival.",
+                  "Four people were killed at the festival.") == ["number"]
+    assert _kinds("Deaths reached 300 a day last week.", "Deaths reached 200 a day last week.") == ["number"]
+
+
+def test_a_refusal_is_a_refusal_and_a_contrast_denies_nothing():
+    assert _kinds("His campaign declined to make that information public for months.",
+                  "His campaign has refused to make this information public for months.") == []
+    assert _kinds("His campaign declined to make that information public.",
+                  "His campaign made that information public.") == ["negation"]
+    assert _kinds("Sales declined to 3% of revenue last year.", "Sales rose to 3% of revenue last year.") == []
+    assert _kinds("A police officer shot him during a traffic stop in a Minneapolis suburb.",
+                  "The police officer who shot him during a traffic stop in a Minneapolis suburb meant to fire a "
+                  "Taser, not a handgun.") == []
+
+
+def test_a_resolved_day_said_late_or_early_is_compared_with_its_neighbour():
+    # Dated reports: the analyse stage resolves each weekday to a day; the late/early and
+    # when-it-was-said rules hold for those days too (offsets into the claim).
+    def report(i: str, text: str) -> Article:
+        return Article(id=i, outlet=i.upper(), text=text, published="2019-10-18T12:00:00Z")
+    agree = compare_story(_analyse(
+        report("a", "A federal judge in Maryland blocked the new travel ban late Tuesday in a ruling on the order."),
+        report("b", "A federal judge in Maryland blocked the new travel ban early Wednesday in a ruling on the order.")),
+        story_id="S")
+    shared = [f for f in agree if len(f.outlets) == 2]
+    assert shared and all(f.status == "corroborated" for f in shared), [(f.text, f.values) for f in agree]
+    differ = compare_story(_analyse(
+        report("a", "Congressman Elijah Cummings died early Thursday at Johns Hopkins Hospital in Baltimore."),
+        report("b", "Congressman Elijah Cummings died early Tuesday at Johns Hopkins Hospital in Baltimore.")),
+        story_id="S")
+    assert any(f.status == "conflicting" and {v["kind"] for v in f.values} == {"date"} for f in differ), \
+        [(f.text, f.status, f.values) for f in differ]
+
+
 def test_short_reports_that_differ_only_in_a_name_a_place_or_a_count_conflict_end_to_end():
     # Two outlets, one story: the same two sentences but for the city, the vote and the minister.
     # Short claims are mostly their names, so only "everything else agrees" can see the swap.
@@ -480,10 +549,12 @@ def test_stated_ranges_are_ranges_and_scores_are_not():
     assert V.conflicts(dashed, fewer, similarity=0.9) == [("number", "200-300 people", "150 people")]
     assert V.extract("2 to 3 million people lost power.", []).number_ranges == {("n", "peopl"): [(2e6, 3e6)]}
     # a change ("from 200 to 300"), a score and a vote are two numbers each, not a range
-    assert V.extract("Deaths rose from 200 to 300 people.", []).number_ranges[("n", "peopl")] == [(300.0, 300.0)]
+    # (a number stands for what rounds to it: 300 for 299.51 to 300.49)
+    assert V.extract("Deaths rose from 200 to 300 people.", []).number_ranges[("n", "peopl")] == [
+        pytest.approx((299.51, 300.49))]
     for text in ("Spain won 3-1 on Sunday.", "Italy lost 0-4 to Spain.", "The bill passed 120 to 98."):
-        assert sorted(V.extract(text, []).number_ranges[("n", "")]) == sorted(
-            (float(n), float(n)) for n in re.findall(r"\d+", text)), text
+        centres = sorted(round((lo + hi) / 2, 6) for lo, hi in V.extract(text, []).number_ranges[("n", "")])
+        assert centres == sorted(float(n) for n in re.findall(r"\d+", text)), text
     two_one, one_two = V.extract("It was a 2-1 win for Spain in Madrid.", []), V.extract("It was a 1-2 win for Spain in Madrid.", [])
     assert V.conflicts(two_one, one_two, similarity=0.9)
 

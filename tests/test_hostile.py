@@ -158,7 +158,7 @@ def warm() -> None:
         assert any(isinstance(i, Article) for i in read_paths([str(GOOD / name)]))
     small = zlib_gzip(page(WORDS).encode())
     gzipped = zlib_gzip(warc_record("response", "https://x.example/w", http_response(
-        small, f"Content-Type: text/html\r\nContent-Encoding: gzip\r\n"), "application/http; msgtype=response", 2))
+        small, "Content-Type: text/html\r\nContent-Encoding: gzip\r\n"), "application/http; msgtype=response", 2))
     assert all(isinstance(i, Article) for i in read(page_member(1) + gzipped, "warm.warc.gz"))
 
 

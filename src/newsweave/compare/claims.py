@@ -175,5 +175,5 @@ def _mentions_in(an: Analysis, start: int, end: int) -> list[tuple[int, int, str
             for m in an.mentions if m.start >= start and m.end <= end]
 
 
-def _dates_in(an: Analysis, start: int, end: int) -> list[tuple[str, str]]:
-    return [(d.value or "", d.text) for d in an.dates if d.start >= start and d.end <= end]
+def _dates_in(an: Analysis, start: int, end: int) -> list[tuple[str, str, int]]:
+    return [(d.value or "", d.text, d.start - start) for d in an.dates if d.start >= start and d.end <= end]

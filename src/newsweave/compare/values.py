@@ -6,6 +6,7 @@ are found by comparing these values, never by a score.
 """
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import unicodedata
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from .text import STOP, stem, words
+from .text import STOP, WORD, stem, words
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -49,7 +50,7 @@ DATE_WORD = re.compile(
     re.IGNORECASE,
 )
 NEGATION = frozenset({"not", "no", "never", "neither", "nor", "none", "nobody", "nothing",
-                      "cannot", "without", "denied", "denies", "deny", "refused", "refuses"})
+                      "cannot", "denied", "denies", "deny", "refused", "refuses"})
 # Words that call what they describe untrue: "the video of a bird pooping on Putin is a hoax"
 # denies "a bird pooped on Putin" as surely as "no, a bird didn't poop on Putin" does.
 DENIAL = frozenset({"hoax", "hoaxes", "untrue", "debunk", "debunks"})
@@ -93,13 +94,30 @@ class Values:
     numbers: dict[tuple[str, str], set[float]] = field(default_factory=dict)  # (kind, unit) -> values
     number_text: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     number_ranges: dict[tuple[str, str], list[tuple[float, float]]] = field(default_factory=dict)
+    number_context: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # stems of the words around
     dates: dict[str, set[str]] = field(default_factory=dict)  # granularity -> values
     date_text: dict[str, list[str]] = field(default_factory=dict)
+    # The dates of what the claim reports (not when it was said, nor a date naming another event),
+    # each with the days it may be ("late Tuesday" may be early Wednesday): what conflicts compare.
+    event_dates: dict[str, set[tuple[str, int]]] = field(default_factory=dict)  # kind -> (value, part of the day)
+    event_date_text: dict[str, list[str]] = field(default_factory=dict)
+    event_date_context: dict[str, set[str]] = field(default_factory=dict)  # kind -> stems of the words around
     negated: list[str] = field(default_factory=list)
+    negated_scope: set[str] = field(default_factory=set)  # stems of the words the negations negate
+    implicit_negative: bool = False  # says "avoid", "against", "failed to", … (a negation in other words)
     stems: set[str] = field(default_factory=set)
     words: set[str] = field(default_factory=set)
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> {key: text}
     speakers: dict[str, str] = field(default_factory=dict)  # key -> text
+
+
+ROUNDING = 0.49  # of a unit of a number's last digit: "94%" agrees with "94.1%", 11 is not 12
+
+
+def _number_value_unscaled(m: re.Match) -> float:
+    """The written number without its scale word (nonzero: only called for a number already read)."""
+    raw = m["num"].lower().replace(",", "")
+    return float(NUMBER_WORDS.get(raw, raw)) or 1.0
 
 
 def _number_value(m: re.Match) -> float | None:
@@ -120,8 +138,17 @@ HEDGES = [(("more than", "over", "at least", "upwards of", "in excess of"), (1.0
           (("nearly", "almost", "close to", "just under"), (0.8, 1.0)),
           (("about", "around", "roughly", "approximately", "some", "an estimated", "estimated", "reportedly"),
            (0.8, 1.2))]
-HEDGE = re.compile(r"\b(" + "|".join(w.replace(" ", r"\s+") for ws, _ in HEDGES for w in ws) + r")\s+$", re.IGNORECASE)
+HEDGE = re.compile(r"\b(" + "|".join(w.replace(" ", r"\s+") for ws, _ in HEDGES for w in ws) + r")\s+(?:an?\s+)?$",
+                   re.IGNORECASE)  # "nearly a dozen"
 HEDGE_RANGE = {w: r for ws, r in HEDGES for w in ws}
+MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+$",
+                          re.IGNORECASE)
+# Words around a value that say nothing of what it dates or counts: dates, numbers, hedges.
+NOT_CONTEXT = frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset(MONTH_ABBR) | frozenset(NUMBER_WORDS) | frozenset(
+    SCALE) | {w for ws, _ in HEDGES for w in ws if " " not in w} | {
+    "morning", "afternoon", "evening", "night", "late", "early", "earlier", "later", "last", "next", "week", "month",
+    "day", "today", "yesterday", "overnight", "weekend", "percent", "cent", "nearly", "almost", "roughly"}
+RATE = re.compile(r"\s+(?:a|an|per|each|every)\s+(day|week|month|year|hour|minute|second)\b", re.IGNORECASE)
 
 
 def numbers(text: str) -> tuple[dict, dict]:
@@ -129,17 +156,24 @@ def numbers(text: str) -> tuple[dict, dict]:
     return _numbers(text)[:2]
 
 
-def _numbers(text: str) -> tuple[dict, dict, dict]:
-    """``numbers`` and, per key, each number's range: (v, v), or wider after a hedge ("about 250")."""
+def _numbers(text: str, named: set[str] = frozenset()) -> tuple[dict, dict, dict, dict]:
+    """``numbers`` and, per key, each number's range — as precise as it is written ("94%" may be
+    94.1%), or wider after a hedge ("about 250") — and the stems of the words around the numbers
+    (``_context``)."""
     vals: dict[tuple[str, str], set[float]] = {}
     texts: dict[tuple[str, str], list[str]] = {}
     ranges: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    contexts: dict[tuple[str, str], set[str]] = {}
+    tokens = [(t.start(), t.end(), t[0].lower()) for t in WORD.finditer(text)]
     found = list(NUMBER.finditer(text))
     low_end: tuple[float, int] | None = None  # a range's lower number and where its text starts
     for i, m in enumerate(found):
         raw = m["num"]
         if re.fullmatch(r"(19|20)\d\d", raw):
             continue  # a year: a date, not a count
+        month = MONTH_BEFORE.search(text, max(0, m.start() - 12), m.start())
+        if month and month[0][0].isupper():
+            continue  # "a Jan. 29 memo": the day of a date, not a count of memos
         v = _number_value(m)
         if v is None:
             continue
@@ -160,6 +194,9 @@ def _numbers(text: str) -> tuple[dict, dict, dict]:
             if u in MONTHS or u in MONTH_ABBR or u in ENGLISH_STOP_WORDS or u in NUMBER_WORDS:
                 u = ""
             key = ("n", stem(u) if u else "")
+            rate = RATE.match(text, m.end("unit")) if u else None
+            if rate:  # "1,500 deaths a day" is a rate, not a count of deaths
+                key = ("n", f"{key[1]}/{rate[1].lower()}")
         start = m.start()
         if low_end is not None:  # "between 200 and 300 people", "200-300 people": one count, a range
             low, start = low_end
@@ -168,13 +205,18 @@ def _numbers(text: str) -> tuple[dict, dict, dict]:
             ranges.setdefault(key, []).append((low, v))
         else:
             vals.setdefault(key, set()).add(v)
-            hedge = HEDGE.search(text, max(0, m.start() - 20), m.start())
-            lo, hi = HEDGE_RANGE[" ".join(hedge[1].lower().split())] if hedge else (1.0, 1.0)
-            ranges.setdefault(key, []).append((v * lo, v * hi))
+            hedge = HEDGE.search(text, max(0, m.start() - 22), m.start())
+            if hedge:
+                lo, hi = HEDGE_RANGE[" ".join(hedge[1].lower().split())]
+                ranges.setdefault(key, []).append((v * lo, v * hi))
+            else:  # half a unit of its last written digit, just short of the next value's
+                half = ROUNDING * 10.0 ** -len(raw.partition(".")[2]) * (v / _number_value_unscaled(m))
+                ranges.setdefault(key, []).append((v - half, v + half))
+        contexts.setdefault(key, set()).update(_context(tokens, start, m.end(), named))
         shown = text[start: m.end("scale") if m["cur"] and m["scale"] else m.end("num") if m["cur"] else
                      m.end("unit") if m["unit"] and key[1] else m.end("scale") if m["scale"] else m.end("pct") if m["pct"] else m.end("num")]
         texts.setdefault(key, []).append(shown.strip())
-    return vals, texts, ranges
+    return vals, texts, ranges, contexts
 
 
 # A range's two numbers: "between 200 and 300", "200 to 300 people", "200-300 people". Not "from 200
@@ -218,18 +260,104 @@ def _apart(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool:
     return True
 
 
-def dates(text: str, resolved: list[tuple[str, str]] = ()) -> tuple[dict, dict]:
+def dates(text: str, resolved: list[tuple] = ()) -> tuple[dict, dict]:
     """Dates by granularity: weekday, month-day, year, and ISO days resolved by the analyse stage."""
+    return _dates(text, resolved)[:2]
+
+
+# Dates that do not date what a claim reports: when it was said ("…, his family said Thursday",
+# "Trump on Sunday said …"), a weekday naming another event ("before Tuesday's elections") and a
+# year naming a thing ("the 2017 intelligence report", "the 2016 election"). Two reports of one
+# statement often give different days for when it was said; what they report is what must agree.
+SAID_BEFORE = re.compile(r"\b(?:said|says|told(?:\s+\w+)?|reported|stated|added|wrote)"
+                         r"\s+(?:(?:on|late|early|last)\s+)?$", re.IGNORECASE)
+SAID_AFTER = re.compile(r"(?:\s+(?:morning|afternoon|evening|night))?,?\s+(?:said|says|told|reported|stated|wrote)\b",
+                        re.IGNORECASE)
+POSSESSIVE = re.compile(r"['’]s\b")
+DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|this|that|its|his|her|their|our|whose)\s+$", re.IGNORECASE)
+# "late Tuesday" / "Tuesday night" may be early Wednesday elsewhere, "early Friday" late Thursday.
+LATER_PART = re.compile(r"\s+(?:night|evening)\b", re.IGNORECASE)
+EARLIER_PART = re.compile(r"\s+morning\b", re.IGNORECASE)
+LATE_BEFORE = re.compile(r"\b(?:late|overnight)\s+(?:on\s+)?$", re.IGNORECASE)
+EARLY_BEFORE = re.compile(r"\bearly\s+(?:on\s+)?$", re.IGNORECASE)
+CONTEXT_REACH = 4  # words either side of a date or a number that say what it dates or counts
+LATE_IN = re.compile(r"^(?:late|overnight)\b|\b(?:night|evening)$", re.IGNORECASE)
+EARLY_IN = re.compile(r"^early\b|\bmorning$", re.IGNORECASE)
+
+
+def _date_role(text: str, start: int, end: int) -> tuple[bool, int]:
+    """Whether the date at ``text[start:end]`` dates what the claim reports, and the way (+1 later,
+    -1 earlier, 0 none) the day it names may also be another ("late Tuesday", "early Friday")."""
+    before = text[max(0, start - 24): start]
+    if SAID_BEFORE.search(before) or SAID_AFTER.match(text, end):
+        return False, 0
+    if POSSESSIVE.match(text, end) or DETERMINER_BEFORE.search(before):
+        return False, 0
+    span = text[start:end]  # a resolved date's text may hold its part of the day ("late Tuesday")
+    if LATE_BEFORE.search(before) or LATER_PART.match(text, end) or LATE_IN.search(span):
+        return True, 1
+    if EARLY_BEFORE.search(before) or EARLIER_PART.match(text, end) or EARLY_IN.search(span):
+        return True, -1
+    return True, 0
+
+
+def _next_day(kind: str, value: str, other: str) -> bool:
+    """Whether ``other`` is the day after ``value`` (weekdays and ISO days)."""
+    if kind == "weekday":
+        return WEEKDAYS[(WEEKDAYS.index(value) + 1) % 7] == other
+    if kind == "day":
+        try:
+            return datetime.date.fromisoformat(other) - datetime.date.fromisoformat(value) == datetime.timedelta(days=1)
+        except ValueError:
+            return False
+    return False
+
+
+def _same_time(kind: str, a: tuple[str, int], b: tuple[str, int]) -> bool:
+    """Whether two dates (value, part: +1 late, -1 early, 0 not said) may be one time: the same
+    day, or the night between two days ("late Tuesday" / "early Wednesday", "Tuesday night" /
+    "Wednesday"; not "Wednesday evening" / "Thursday evening", nor "Tuesday" / "Wednesday")."""
+    if a[0] == b[0]:
+        return True
+    if a[1] == b[1] == 0:
+        return False
+    first, then = (a, b) if _next_day(kind, a[0], b[0]) else (b, a) if _next_day(kind, b[0], a[0]) else (None, None)
+    return first is not None and first[1] >= 0 and then[1] <= 0
+
+
+def _context(tokens: list[tuple[int, int, str]], start: int, end: int, named: set[str]) -> set[str]:
+    """The stems of the content words among the ``CONTEXT_REACH`` words either side of a date or a
+    number, names, dates and numbers aside: what the value is the date or the count of ("sued",
+    "voted"; "filed", "demanded"; "11 people dead" / "35,000 people have signed")."""
+    before = [w for s, e, w in tokens if e <= start and not w.isdigit()][-CONTEXT_REACH:]  # (a number is no word:
+    after = [w for s, e, w in tokens if s >= end and not w.isdigit()][:CONTEXT_REACH]  # "by 0.5% on Thursday")
+    return {stem(w).rstrip("e") for w in before + after
+            if w not in STOP and len(w) > 1 and w not in NOT_CONTEXT and w not in named}
+
+
+def _dates(text: str, resolved: list[tuple] = (), named: set[str] = frozenset()) -> tuple[dict, dict, dict, dict, dict]:
+    """``dates``, and the event dates conflicts compare with their texts and context stems (see
+    ``Values.event_dates``). ``resolved``: (ISO value, text[, start in ``text``]) of the dates the
+    analyse stage resolved; ``named``: the words of the claim's names."""
     vals: dict[str, set[str]] = {}
     texts: dict[str, list[str]] = {}
+    event: dict[str, set[str]] = {}
+    event_texts: dict[str, list[str]] = {}
+    context: dict[str, set[str]] = {}
+    tokens = [(m.start(), m.end(), m[0].lower()) for m in WORD.finditer(text)]
 
-    def add(kind: str, value: str, shown: str) -> None:
+    def add(kind: str, value: str, shown: str, start: int | None, end: int | None) -> None:
         vals.setdefault(kind, set()).add(value)
         texts.setdefault(kind, []).append(shown)
+        dated, way = _date_role(text, start, end) if start is not None else (False, 0)
+        if dated:
+            event.setdefault(kind, set()).add((value, way))
+            event_texts.setdefault(kind, []).append(shown)
+            context.setdefault(kind, set()).update(_context(tokens, start, end, named))
 
     for m in DATE_WORD.finditer(text):
         if m["wd"]:
-            add("weekday", m["wd"].lower(), m.group(0))
+            add("weekday", m["wd"].lower(), m.group(0), m.start(), m.end())
         elif m["mon"]:
             mon = m["mon"].lower().rstrip(".")
             mon = MONTH_ABBR.get(mon, mon)
@@ -237,13 +365,15 @@ def dates(text: str, resolved: list[tuple[str, str]] = ()) -> tuple[dict, dict]:
                 continue  # the verb "may"
             if m["mon"][0].islower():
                 continue  # "march", "sept" as words are rarely months when lower-cased
-            add("monthday" if m["day"] else "month", f"{mon} {int(m['day'])}" if m["day"] else mon, m.group(0))
+            add("monthday" if m["day"] else "month", f"{mon} {int(m['day'])}" if m["day"] else mon, m.group(0),
+                m.start(), m.end())
         elif m["year"]:
-            add("year", m["year"], m.group(0))
-    for value, shown in resolved:
+            add("year", m["year"], m.group(0), m.start(), m.end())
+    for value, shown, *where in resolved:
         if value and re.match(r"\d{4}-\d\d-\d\d", value):
-            add("day", value[:10], shown)
-    return vals, texts
+            start = where[0] if where and 0 <= where[0] <= len(text) else None
+            add("day", value[:10], shown, start, None if start is None else start + len(shown))
+    return vals, texts, event, event_texts, context
 
 
 def reporting_verbs(text: str) -> list[tuple[int, int]]:
@@ -266,13 +396,18 @@ def name_key(text: str) -> str:
     return toks[-1] if toks else text.lower()
 
 
-def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates: list[tuple[str, str]] = ()) -> Values:
-    """Values of a claim. ``mentions`` are (start, end, type, text) relative to ``text``."""
+def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates: list[tuple] = ()) -> Values:
+    """Values of a claim. ``mentions`` are (start, end, type, text) relative to ``text``;
+    ``resolved_dates`` (ISO value, text, start relative to ``text``) the analyse stage's dates."""
     v = Values()
-    v.numbers, v.number_text, v.number_ranges = _numbers(text)
-    v.dates, v.date_text = dates(text, resolved_dates)
+    named = {w for s_, e_, typ, mtext in mentions if typ.lower() in PLACE_TYPES or typ.lower() in NAME_TYPES
+             for w in words(text[s_:e_]) + words(mtext)}
+    v.numbers, v.number_text, v.number_ranges, v.number_context = _numbers(text, named)
+    v.dates, v.date_text, v.event_dates, v.event_date_text, v.event_date_context = _dates(text, resolved_dates, named)
     toks = words(text)
-    v.negated = negations(toks)
+    neg_toks = words(CONTRASTIVE_NOT.sub(",", text))
+    v.negated, v.negated_scope = _negations(neg_toks)
+    v.implicit_negative = any(t in IMPLICIT_NEGATIVE for t in neg_toks)
     # "more than 200" / "fewer than 300" bound a count (compared as ranges), they are no polarity
     v.stems = {stem(t) for i, t in enumerate(toks)
                if not (t in COMPARATIVES and i + 1 < len(toks) and toks[i + 1] == "than")}
@@ -289,20 +424,78 @@ def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates
     return v
 
 
+# ", not a handgun" sets one thing against another ("meant to fire a Taser, not a handgun"): it
+# does not deny what the claim states.
+CONTRASTIVE_NOT = re.compile(r",\s*not\b", re.IGNORECASE)
+# "declined to make it public" refuses as "refused to make it public" does ("sales declined" does not).
+REFUSING = frozenset({"decline", "declines", "declined", "declining"})
+NOT_REFUSED = frozenset({"a", "an", "the", "its", "their", "his", "her", "below", "under", "around", "about", "just",
+                         "nearly", "roughly", "record", "levels", "level", "lows", "low", "zero", "half"})
+
+
+# A negation inside a condition ("threatened to close the border if he does not get the funding"),
+# an infinitive or a gerund ("told Iran to never threaten the U.S.", "for not meeting a deadline")
+# or a circumstance ("voted with no discussion") does not deny what the claim states.
+CONDITION = frozenset({"if", "unless", "whether"})
+CONDITION_REACH = 6  # words a condition's "if" may stand before its negation
+GOVERNING = frozenset({"to", "for", "by", "of", "about", "from", "with"})
+
+
+def _embedded(toks: list[str], i: int) -> bool:
+    """Whether the negation ``toks[i]`` stands in a condition, an infinitive, a gerund or a circumstance."""
+    if i and toks[i - 1] in GOVERNING and (toks[i] in ("not", "never") or toks[i - 1] == "with" and toks[i] == "no"):
+        return True
+    return any(w in CONDITION for w in toks[max(0, i - CONDITION_REACH): i])
+
+
 def negations(toks: list[str]) -> list[str]:
     """The words of ``toks`` (from ``words``) that negate or deny what the claim states."""
-    out = []
+    return _negations(toks)[0]
+
+
+NEGATED_REACH = 3  # content words after a negation that say what it negates ("not raise its growth forecast")
+# Words that negate in other words: a claim saying one of them agrees with one saying "not"
+# ("should avoid travel" / "should not travel", "voted against unionizing" / "voted not to unionize").
+IMPLICIT_NEGATIVE = frozenset({
+    "avoid", "avoided", "avoiding", "avoids", "against", "reject", "rejected", "rejects", "rejecting", "fail",
+    "failed", "fails", "failing", "failure", "refuse", "refusing", "refusal", "denial", "denying", "oppose",
+    "opposed", "opposes", "opposing", "dodge", "dodged", "dodging", "lack", "lacked", "lacking", "lacks", "without",
+    "absence", "absent", "unable", "declined", "declines", "decline", "declining", "withheld", "halted", "blocked",
+    "instead", "rather"} | NEGATION)
+
+
+def _negations(toks: list[str]) -> tuple[list[str], set[str]]:
+    """``negations``, and the stems of the first ``NEGATED_REACH`` content words after each."""
+    out: list[str] = []
+    scope: set[str] = set()
     for i, t in enumerate(toks):
-        if t in NEGATION or t in DENIAL or t.endswith("n't"):
-            if i + 1 == len(toks) or toks[i + 1] not in NOT_NEGATING.get(t, ()):
-                out.append(t)
-        elif t in CALLED_UNTRUE and i and (toks[i - 1] in CALLING or (
-                i > 1 and toks[i - 2] in CALLING and toks[i - 1] in BETWEEN_CALLING)):
+        if _negates(toks, i):
             out.append(t)
-    return out
+            scope.update([stem(w) for w in toks[i + 1:] if w not in STOP and len(w) > 1
+                          and not w.isdigit()][:NEGATED_REACH])
+    return out, scope
+
+
+def _negates(toks: list[str], i: int) -> bool:
+    """Whether ``toks[i]`` negates or denies what the claim states."""
+    t = toks[i]
+    if t in REFUSING:  # "declined to make it public", not "declined to 3%"
+        return (i + 2 < len(toks) and toks[i + 1] == "to" and toks[i + 2].isalpha()
+                and toks[i + 2] not in NOT_REFUSED and toks[i + 2] not in NUMBER_WORDS)
+    if t in NEGATION or t in DENIAL or t.endswith("n't"):
+        return (i + 1 == len(toks) or toks[i + 1] not in NOT_NEGATING.get(t, ())) and not _embedded(toks, i)
+    return t in CALLED_UNTRUE and i > 0 and (toks[i - 1] in CALLING or (
+        i > 1 and toks[i - 2] in CALLING and toks[i - 1] in BETWEEN_CALLING))
 
 
 NEGATION_SIMILARITY = 0.5
+# A plain "not" or "no" in one of two claims that otherwise say much the same is, in real reports,
+# nearly always a paraphrase ("should not travel" / "should avoid travel", "voted not to unionize" /
+# "voted against unionizing") or another statement ("he is not concerned" / "he defended his son"):
+# it conflicts only between claims alike as a whole or in every other word. A denial ("denied",
+# "refused", "a hoax", "is false") says the other claim is untrue and needs only NEGATION_SIMILARITY.
+PLAIN_NEGATION = frozenset({"not", "no", "never", "neither", "nor", "none", "nobody", "nothing", "cannot"})
+PLAIN_NEGATION_SIMILARITY = 0.75  # claims alike as a whole (as for a swapped name, NAME_SIMILARITY)
 COMPARATIVES = frozenset({"more", "fewer", "less"})
 NAME_SIMILARITY = 0.75  # claims this alike disagree on a swapped name
 # Claims whose other words are this alike, apart from one name or number each, disagree on it.
@@ -343,7 +536,10 @@ def conflicts(a: Values, b: Values, similarity: float, named_a: frozenset | set 
             continue  # bare numbers: no unit to say they count the same thing
         if key[1] in MONEY and similarity < 0.6 and rest < REST_SIMILARITY:
             continue  # sums of money in loosely aligned claims are often different sums (bail for two suspects)
-        if _apart(a.number_ranges[key], b.number_ranges[key]):
+        if _apart(a.number_ranges[key], b.number_ranges[key]) \
+                and a.number_context.get(key, set()) & b.number_context.get(key, set()):
+            # counts of the same thing: a word around them is shared ("11 people dead" / "35,000
+            # people have signed" count different things)
             out.append(("number", ", ".join(a.number_text[key]), ", ".join(b.number_text[key])))
     bare = ("n", "")
     if not out and bare in a.numbers and bare in b.numbers and len(a.numbers) == len(b.numbers) == 1:
@@ -352,27 +548,37 @@ def conflicts(a: Values, b: Values, similarity: float, named_a: frozenset | set 
         # changed, in claims that say the same apart from them ("a vote of 120 to 98" / "110 to 98")
         if (similarity >= 0.6 and _apart(a.number_ranges[bare], b.number_ranges[bare])) or (
                 rest >= REST_SIMILARITY and len(na - nb) == len(nb - na) == 1
-                and _apart([r for r in a.number_ranges[bare] if r[0] not in nb], b.number_ranges[bare])):
+                and _apart([r for r in a.number_ranges[bare] if not any(r[0] <= x <= r[1] for x in nb)], b.number_ranges[bare])):
             out.append(("number", ", ".join(a.number_text[bare]), ", ".join(b.number_text[bare])))
+    # Two dates disagree only when they date the same thing: a word around each is shared ("Gohmert
+    # on Monday sued Pence" / "Pence was sued Sunday by Gohmert"; not "demanded answers Tuesday" /
+    # "a complaint filed Monday", two steps of one story).
     for kind in ("day", "monthday", "weekday", "year"):
-        if kind in a.dates and kind in b.dates and not a.dates[kind] & b.dates[kind]:
-            out.append(("date", ", ".join(a.date_text[kind]), ", ".join(b.date_text[kind])))
+        da, db = a.event_dates, b.event_dates
+        if kind in da and kind in db and not any(_same_time(kind, x, y) for x in da[kind] for y in db[kind]) \
+                and a.event_date_context.get(kind, set()) & b.event_date_context.get(kind, set()):
+            out.append(("date", ", ".join(a.event_date_text[kind]), ", ".join(b.event_date_text[kind])))
             break
     # A negation or an opposite word disagrees only between claims that otherwise say nearly the
     # same thing ("has not been hit by a quake in 25 years" vs "one of the worst-hit villages in
     # the quake" are loosely aligned, not contradictory).
-    if bool(a.negated) != bool(b.negated) and similarity >= NEGATION_SIMILARITY:
+    if bool(a.negated) != bool(b.negated) and similarity >= NEGATION_SIMILARITY and _negation_disagrees(
+            *((a, b) if a.negated else (b, a)), similarity, rest):
         out.append(("negation", " ".join(a.negated) or "(affirmed)", " ".join(b.negated) or "(affirmed)"))
     for s in a.stems if similarity >= NEGATION_SIMILARITY else ():
         for o in OPPOSITE.get(s, ()):
             if o in b.stems and o not in a.stems and s not in b.stems:
                 out.append(("polarity", s, o))
     if a.speakers and b.speakers and not a.speakers.keys() & b.speakers.keys() \
-            and not a.speakers.keys() & _all_names(b) and not b.speakers.keys() & _all_names(a):
+            and not a.speakers.keys() & _all_names(b) and not b.speakers.keys() & _all_names(a) \
+            and not _spelled_alike(a.speakers.keys(), b.speakers.keys()):
         out.append(("speaker", ", ".join(a.speakers.values()), ", ".join(b.speakers.values())))
     for kind in NAME_KINDS:
         na, nb = a.names.get(kind, {}), b.names.get(kind, {})
         only_a, only_b = na.keys() - nb.keys(), nb.keys() - na.keys()
+        # "Elliott" / "Elliot", "Araghchi" / "Araqchi": one name spelt two ways
+        only_a, only_b = ({x for x in only_a if not _spelled_alike([x], only_b)},
+                          {y for y in only_b if not _spelled_alike(only_a, [y])})
         # alike claims that name different people; or claims alike in every other word, each
         # naming one thing of this kind, a different one ("Finance minister Pedro Alves resigned …"
         # against "… Joao Costa …": too short for the first test to see past the names)
@@ -383,6 +589,31 @@ def conflicts(a: Values, b: Values, similarity: float, named_a: frozenset | set 
                 out.append((kind, ", ".join(na[k] for k in sorted(only_a)),
                             ", ".join(nb[k] for k in sorted(only_b))))
     return out
+
+
+SPELLING = 80  # rapidfuzz ratio (0-100) of two spellings of one name
+
+
+def _spelled_alike(keys_a, keys_b) -> bool:
+    """Whether a name key of one side is another spelling of one of the other's ("Mueller" /
+    "Muller"; same first letter, so not "Costa" / "Acosta")."""
+    from rapidfuzz.fuzz import ratio
+
+    return any(x[:1] == y[:1] and ratio(x, y) >= SPELLING for x in keys_a for y in keys_b)
+
+
+def _negation_disagrees(negated: Values, affirmed: Values, similarity: float, rest: float) -> bool:
+    """Whether a claim's negation denies what an aligned claim affirms. Not when the affirming
+    claim negates in other words ("avoid", "against", "failed to"). A plain "not" or "no" needs
+    claims alike as a whole or in every other word, or the other claim to state what it negates
+    ("did not raise its growth forecast" / "raised its growth forecast"); a denial ("denied",
+    "refused", "a hoax", "is false") needs no more than NEGATION_SIMILARITY."""
+    if affirmed.implicit_negative:
+        return False
+    if not all(w in PLAIN_NEGATION or w.endswith("n't") for w in negated.negated):
+        return True
+    stated = bool(negated.negated_scope) and negated.negated_scope <= affirmed.stems
+    return similarity >= PLAIN_NEGATION_SIMILARITY or rest >= REST_SIMILARITY or stated
 
 
 def _all_names(v: Values) -> set[str]:
