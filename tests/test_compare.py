@@ -221,6 +221,14 @@ def test_a_day_of_a_month_and_a_rate_are_not_counts():
     assert _kinds("The shooter killed three people at the festival.",
                   "Four people were killed at the festival.") == ["number"]
     assert _kinds("Deaths reached 300 a day last week.", "Deaths reached 200 a day last week.") == ["number"]
+    # a forecast, a count of sources and an increment are not the story's own counts
+    assert _kinds("Non-government employers added 102,000 jobs in June, a report from ADP showed.",
+                  "Economists expect to see that employers added 165,000 jobs in June.") == []
+    assert _kinds("The report finds that the prince approved the killing, four U.S. officials familiar with "
+                  "the matter said.", "The report finds that the prince approved the killing, three U.S. officials "
+                  "familiar with the matter said.") == []
+    assert _kinds("More than 22 million Americans have filed for unemployment aid.",
+                  "Another 5.2 million Americans filed for unemployment aid last week.") == []
 
 
 def test_a_refusal_is_a_refusal_and_a_contrast_denies_nothing():

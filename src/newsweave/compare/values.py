@@ -111,6 +111,25 @@ class Values:
     speakers: dict[str, str] = field(default_factory=dict)  # key -> text
 
 
+# Numbers that are not the story's own counts, so never conflict (they still count for alignment):
+# a forecast ("economists expect 165,000 jobs" / "employers added 102,000 jobs"), how many sources
+# spoke ("four U.S. officials familiar with the matter said" / "three U.S. officials …") and an
+# increment ("another 5.2 million Americans filed" / "more than 22 million have filed").
+FORECAST_BEFORE = re.compile(r"\b(?:expect\w*|predict\w*|forecast\w*|anticipat\w*|projected|projects|projecting)\b"
+                             r"[^.;:!?]{0,60}$", re.IGNORECASE)
+SOURCES_AFTER = re.compile(r"[\w.\s-]{0,30}?\b(?:familiar with|with (?:direct )?knowledge|briefed on|who (?:spoke|asked)|"
+                           r"speaking on condition)\b", re.IGNORECASE)
+SOURCES_BEFORE = re.compile(r"\baccording to\s+(?:at least\s+)?$", re.IGNORECASE)
+INCREMENT_BEFORE = re.compile(r"\b(?:another|an additional|a further)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def _not_reported(text: str, start: int, end: int) -> bool:
+    """Whether the number at ``text[start:end]`` is a forecast, a count of sources or an increment."""
+    before = text[max(0, start - 80): start]
+    return bool(FORECAST_BEFORE.search(before) or SOURCES_BEFORE.search(before[-40:])
+                or INCREMENT_BEFORE.search(before[-30:]) or SOURCES_AFTER.match(text, end))
+
+
 ROUNDING = 0.49  # of a unit of a number's last digit: "94%" agrees with "94.1%", 11 is not 12
 
 
@@ -198,21 +217,26 @@ def _numbers(text: str, named: set[str] = frozenset()) -> tuple[dict, dict, dict
             if rate:  # "1,500 deaths a day" is a rate, not a count of deaths
                 key = ("n", f"{key[1]}/{rate[1].lower()}")
         start = m.start()
+        aside = _not_reported(text, low_end[1] if low_end is not None else m.start(), m.end())
         if low_end is not None:  # "between 200 and 300 people", "200-300 people": one count, a range
             low, start = low_end
             low_end = None
             vals.setdefault(key, set()).update((low, v))
-            ranges.setdefault(key, []).append((low, v))
+            if not aside:
+                ranges.setdefault(key, []).append((low, v))
         else:
             vals.setdefault(key, set()).add(v)
             hedge = HEDGE.search(text, max(0, m.start() - 22), m.start())
-            if hedge:
+            if aside:
+                pass
+            elif hedge:
                 lo, hi = HEDGE_RANGE[" ".join(hedge[1].lower().split())]
                 ranges.setdefault(key, []).append((v * lo, v * hi))
             else:  # half a unit of its last written digit, just short of the next value's
                 half = ROUNDING * 10.0 ** -len(raw.partition(".")[2]) * (v / _number_value_unscaled(m))
                 ranges.setdefault(key, []).append((v - half, v + half))
-        contexts.setdefault(key, set()).update(_context(tokens, start, m.end(), named))
+        if not aside:
+            contexts.setdefault(key, set()).update(_context(tokens, start, m.end(), named))
         shown = text[start: m.end("scale") if m["cur"] and m["scale"] else m.end("num") if m["cur"] else
                      m.end("unit") if m["unit"] and key[1] else m.end("scale") if m["scale"] else m.end("pct") if m["pct"] else m.end("num")]
         texts.setdefault(key, []).append(shown.strip())
@@ -531,7 +555,7 @@ def conflicts(a: Values, b: Values, similarity: float, named_a: frozenset | set 
     """
     out: list[tuple[str, str, str]] = []
     rest = rest_similarity(a, b)
-    for key in sorted(a.numbers.keys() & b.numbers.keys()):  # sorted: the same order in every process
+    for key in sorted(a.number_ranges.keys() & b.number_ranges.keys()):  # sorted: the same order in every process
         if key[1] == "" and key[0] == "n":
             continue  # bare numbers: no unit to say they count the same thing
         if key[1] in MONEY and similarity < 0.6 and rest < REST_SIMILARITY:
@@ -542,7 +566,7 @@ def conflicts(a: Values, b: Values, similarity: float, named_a: frozenset | set 
             # people have signed" count different things)
             out.append(("number", ", ".join(a.number_text[key]), ", ".join(b.number_text[key])))
     bare = ("n", "")
-    if not out and bare in a.numbers and bare in b.numbers and len(a.numbers) == len(b.numbers) == 1:
+    if not out and bare in a.number_ranges and bare in b.number_ranges and len(a.numbers) == len(b.numbers) == 1:
         na, nb = a.numbers[bare], b.numbers[bare]
         # unitless numbers that share nothing, in claims alike; or as many numbers, one of them
         # changed, in claims that say the same apart from them ("a vote of 120 to 98" / "110 to 98")
