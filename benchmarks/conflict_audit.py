@@ -2,12 +2,16 @@
 
     .venv/bin/python benchmarks/conflict_audit.py                 # NeuS-AllSides train, labelled flags
     .venv/bin/python benchmarks/conflict_audit.py --examples 10   # and some flags, with their labels
+    # ECB+ (held out: the rules were drawn up on NeuS), every fact flagged on topics 1-35 before/after
+    .venv/bin/python benchmarks/conflict_audit.py --labels benchmarks/data/conflict_labels_ecbplus.jsonl \
+        --data ../shared/data/ecbplus/ecbplus-topics-1-35.jsonl
 
 Real outlets seldom contradict one another, so a conflict flag is worth only as much as it is
 right. The labels file (``benchmarks/data/conflict_labels_neus_train.jsonl``) holds every fact that
 newsweave flagged `conflicting` on NeuS-AllSides train (2,452 stories, three outlets each) with
 the code of 2026-11-24 before and after that day's conflict rules, 189 facts in 185 stories, each
-labelled by reading its sentences: ``true`` (the outlets state incompatible values of one thing),
+labelled by reading its sentences (``conflict_labels_ecbplus.jsonl``: the same for ECB+ topics
+1-35, 219 facts in 58 stories): ``true`` (the outlets state incompatible values of one thing),
 ``false`` (different things, compatible values, a misread value, a negation that denies nothing)
 or ``unclear``. The labels were written by a reviewer who saw only the sentences and the flagged
 values, not the rules. The script recompares those stories and scores every fact flagged now: a
