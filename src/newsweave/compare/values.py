@@ -183,7 +183,7 @@ def _numbers(text: str, named: set[str] = frozenset()) -> tuple[dict, dict, dict
     texts: dict[tuple[str, str], list[str]] = {}
     ranges: dict[tuple[str, str], list[tuple[float, float]]] = {}
     contexts: dict[tuple[str, str], set[str]] = {}
-    tokens = [(t.start(), t.end(), t[0].lower()) for t in WORD.finditer(text)]
+    tokens = _Tokens(text)
     found = list(NUMBER.finditer(text))
     low_end: tuple[float, int] | None = None  # a range's lower number and where its text starts
     for i, m in enumerate(found):
@@ -349,7 +349,20 @@ def _same_time(kind: str, a: tuple[str, int], b: tuple[str, int]) -> bool:
     return first is not None and first[1] >= 0 and then[1] <= 0
 
 
-def _context(tokens: list[tuple[int, int, str]], start: int, end: int, named: set[str]) -> set[str]:
+class _Tokens:
+    """A text's word tokens as (start, end, lower-cased word), made on first use (most claims
+    state no number)."""
+
+    def __init__(self, text: str):
+        self.text, self._tokens = text, None
+
+    def __iter__(self):
+        if self._tokens is None:
+            self._tokens = [(m.start(), m.end(), m[0].lower()) for m in WORD.finditer(self.text)]
+        return iter(self._tokens)
+
+
+def _context(tokens: _Tokens, start: int, end: int, named: set[str]) -> set[str]:
     """The stems of the content words among the ``CONTEXT_REACH`` words either side of a date or a
     number, names, dates and numbers aside: what the value is the date or the count of ("sued",
     "voted"; "filed", "demanded"; "11 people dead" / "35,000 people have signed")."""
@@ -368,7 +381,7 @@ def _dates(text: str, resolved: list[tuple] = (), named: set[str] = frozenset())
     event: dict[str, set[str]] = {}
     event_texts: dict[str, list[str]] = {}
     context: dict[str, set[str]] = {}
-    tokens = [(m.start(), m.end(), m[0].lower()) for m in WORD.finditer(text)]
+    tokens = _Tokens(text)
 
     def add(kind: str, value: str, shown: str, start: int | None, end: int | None) -> None:
         vals.setdefault(kind, set()).add(value)
@@ -429,7 +442,7 @@ def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates
     v.numbers, v.number_text, v.number_ranges, v.number_context = _numbers(text, named)
     v.dates, v.date_text, v.event_dates, v.event_date_text, v.event_date_context = _dates(text, resolved_dates, named)
     toks = words(text)
-    neg_toks = words(CONTRASTIVE_NOT.sub(",", text))
+    neg_toks = words(CONTRASTIVE_NOT.sub(",", text)) if CONTRASTIVE_NOT.search(text) else toks
     v.negated, v.negated_scope = _negations(neg_toks)
     v.implicit_negative = any(t in IMPLICIT_NEGATIVE for t in neg_toks)
     # "more than 200" / "fewer than 300" bound a count (compared as ranges), they are no polarity
