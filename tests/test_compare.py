@@ -189,17 +189,15 @@ def _kinds(a: str, b: str, similarity: float = 0.8) -> list[str]:
 
 
 def test_only_the_date_of_what_is_reported_can_conflict():
-    # Sentences of real multi-outlet reports (NeuS-AllSides), aligned in one fact. When a statement
-    # was made, a weekday naming another event and a year naming a thing are no disagreement.
-    assert _kinds("The Islamic State claimed the attack that left four dead outside Parliament on Wednesday.",
-                  "The Islamic State claimed the attack near Parliament, his family said Thursday.") == []
-    assert _kinds("Hillary Clinton on Saturday issued her most stinging rebuke of Trump's criticism of a judge.",
-                  "Donald Trump on Sunday said it is possible that a judge could be biased against him.") == []
+    # Sentences of real multi-outlet reports (NeuS-AllSides), aligned in one fact. A weekday naming
+    # another event and a date naming a thing are no disagreement.
     assert _kinds("The U.S. economy added 250,000 jobs in October, federal economists reported Friday.",
                   "The report before Tuesday's congressional elections showed employers added 250,000 jobs in "
                   "October.") == []
     assert _kinds("Senate Intelligence Committee leaders backed the 2017 intelligence community report on "
                   "Russian interference.", "The committee agreed that Russia interfered in the 2016 U.S. election.") == []
+    assert _kinds("The U.S. military shot down rockets aimed at the Kabul airport on Monday morning.",
+                  "The U.S. military shot down rockets aimed at the airport ahead of a Tuesday deadline.") == []
     # Late one day may be early the next elsewhere; early on two different days may not.
     assert _kinds("A federal judge in Maryland blocked the travel ban early Wednesday.",
                   "A federal judge in Maryland blocked the travel ban late Tuesday.") == []
@@ -208,9 +206,11 @@ def test_only_the_date_of_what_is_reported_can_conflict():
     assert _kinds("Elijah Cummings died early Thursday at Johns Hopkins Hospital.",
                   "Elijah Cummings died early Tuesday at Johns Hopkins Hospital.") == ["date"]
     assert _kinds("The minister resigned late Tuesday.", "The minister resigned on Thursday.") == ["date"]
-    # the date the event is reported on, said of it: still compared
-    assert _kinds("The minister resigned on Friday, officials said.",
-                  "The minister resigned on Thursday, officials said.") == ["date"]
+    assert _kinds("The budget was rejected on Wednesday evening.", "The budget was rejected on Thursday evening.") \
+        == ["date"]
+    # when a statement was made is a date like any other: often the statement is the news
+    assert _kinds("Joe Biden on Wednesday said he supports the impeachment of President Trump.",
+                  "Joe Biden said Saturday that he supports the impeachment of President Trump.") == ["date"]
 
 
 def test_a_day_of_a_month_and_a_rate_are_not_counts():

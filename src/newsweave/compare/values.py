@@ -101,7 +101,6 @@ class Values:
     # each with the days it may be ("late Tuesday" may be early Wednesday): what conflicts compare.
     event_dates: dict[str, set[tuple[str, int]]] = field(default_factory=dict)  # kind -> (value, part of the day)
     event_date_text: dict[str, list[str]] = field(default_factory=dict)
-    event_date_context: dict[str, set[str]] = field(default_factory=dict)  # kind -> stems of the words around
     negated: list[str] = field(default_factory=list)
     negated_scope: set[str] = field(default_factory=set)  # stems of the words the negations negate
     implicit_negative: bool = False  # says "avoid", "against", "failed to", … (a negation in other words)
@@ -289,14 +288,10 @@ def dates(text: str, resolved: list[tuple] = ()) -> tuple[dict, dict]:
     return _dates(text, resolved)[:2]
 
 
-# Dates that do not date what a claim reports: when it was said ("…, his family said Thursday",
-# "Trump on Sunday said …"), a weekday naming another event ("before Tuesday's elections") and a
-# year naming a thing ("the 2017 intelligence report", "the 2016 election"). Two reports of one
-# statement often give different days for when it was said; what they report is what must agree.
-SAID_BEFORE = re.compile(r"\b(?:said|says|told(?:\s+\w+)?|reported|stated|added|wrote)"
-                         r"\s+(?:(?:on|late|early|last)\s+)?$", re.IGNORECASE)
-SAID_AFTER = re.compile(r"(?:\s+(?:morning|afternoon|evening|night))?,?\s+(?:said|says|told|reported|stated|wrote)\b",
-                        re.IGNORECASE)
+# Dates that do not date what a claim reports: a weekday naming another event ("before Tuesday's
+# elections", "a Tuesday deadline") and a date naming a thing ("the 2017 intelligence report" /
+# "the 2016 election", "the Dec. 22 report"). When something was said is compared like any date:
+# often the statement is the news ("Biden on Wednesday said he supports impeachment").
 POSSESSIVE = re.compile(r"['’]s\b")
 DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|this|that|its|his|her|their|our|whose)\s+$", re.IGNORECASE)
 # "late Tuesday" / "Tuesday night" may be early Wednesday elsewhere, "early Friday" late Thursday.
@@ -304,7 +299,6 @@ LATER_PART = re.compile(r"\s+(?:night|evening)\b", re.IGNORECASE)
 EARLIER_PART = re.compile(r"\s+morning\b", re.IGNORECASE)
 LATE_BEFORE = re.compile(r"\b(?:late|overnight)\s+(?:on\s+)?$", re.IGNORECASE)
 EARLY_BEFORE = re.compile(r"\bearly\s+(?:on\s+)?$", re.IGNORECASE)
-CONTEXT_REACH = 4  # words either side of a date or a number that say what it dates or counts
 LATE_IN = re.compile(r"^(?:late|overnight)\b|\b(?:night|evening)$", re.IGNORECASE)
 EARLY_IN = re.compile(r"^early\b|\bmorning$", re.IGNORECASE)
 
@@ -313,8 +307,6 @@ def _date_role(text: str, start: int, end: int) -> tuple[bool, int]:
     """Whether the date at ``text[start:end]`` dates what the claim reports, and the way (+1 later,
     -1 earlier, 0 none) the day it names may also be another ("late Tuesday", "early Friday")."""
     before = text[max(0, start - 24): start]
-    if SAID_BEFORE.search(before) or SAID_AFTER.match(text, end):
-        return False, 0
     if POSSESSIVE.match(text, end) or DETERMINER_BEFORE.search(before):
         return False, 0
     span = text[start:end]  # a resolved date's text may hold its part of the day ("late Tuesday")
@@ -337,7 +329,7 @@ def _next_day(kind: str, value: str, other: str) -> bool:
     return False
 
 
-def _same_time(kind: str, a: tuple[str, int], b: tuple[str, int]) -> bool:
+def _same_time(kind: str, a: tuple, b: tuple) -> bool:
     """Whether two dates (value, part: +1 late, -1 early, 0 not said) may be one time: the same
     day, or the night between two days ("late Tuesday" / "early Wednesday", "Tuesday night" /
     "Wednesday"; not "Wednesday evening" / "Thursday evening", nor "Tuesday" / "Wednesday")."""
@@ -362,26 +354,27 @@ class _Tokens:
         return iter(self._tokens)
 
 
+CONTEXT_REACH = 4  # words either side of a number that say what it counts
+
+
 def _context(tokens: _Tokens, start: int, end: int, named: set[str]) -> set[str]:
-    """The stems of the content words among the ``CONTEXT_REACH`` words either side of a date or a
-    number, names, dates and numbers aside: what the value is the date or the count of ("sued",
-    "voted"; "filed", "demanded"; "11 people dead" / "35,000 people have signed")."""
-    before = [w for s, e, w in tokens if e <= start and not w.isdigit()][-CONTEXT_REACH:]  # (a number is no word:
-    after = [w for s, e, w in tokens if s >= end and not w.isdigit()][:CONTEXT_REACH]  # "by 0.5% on Thursday")
+    """The stems of the content words among the ``CONTEXT_REACH`` words either side of a number
+    (other numbers, names and date words aside): what it counts ("11 people dead" / "35,000
+    people have signed" count different things)."""
+    before = [w for s, e, w in tokens if e <= start and not w.isdigit()][-CONTEXT_REACH:]  # (a number is no
+    after = [w for s, e, w in tokens if s >= end and not w.isdigit()][:CONTEXT_REACH]  # word: "rose 3.5% to 120")
     return {stem(w).rstrip("e") for w in before + after
             if w not in STOP and len(w) > 1 and w not in NOT_CONTEXT and w not in named}
 
 
-def _dates(text: str, resolved: list[tuple] = (), named: set[str] = frozenset()) -> tuple[dict, dict, dict, dict, dict]:
-    """``dates``, and the event dates conflicts compare with their texts and context stems (see
+def _dates(text: str, resolved: list[tuple] = ()) -> tuple[dict, dict, dict, dict]:
+    """``dates``, and the event dates conflicts compare with their texts (see
     ``Values.event_dates``). ``resolved``: (ISO value, text[, start in ``text``]) of the dates the
-    analyse stage resolved; ``named``: the words of the claim's names."""
+    analyse stage resolved."""
     vals: dict[str, set[str]] = {}
     texts: dict[str, list[str]] = {}
-    event: dict[str, set[str]] = {}
+    event: dict[str, set[tuple[str, int]]] = {}
     event_texts: dict[str, list[str]] = {}
-    context: dict[str, set[str]] = {}
-    tokens = _Tokens(text)
 
     def add(kind: str, value: str, shown: str, start: int | None, end: int | None) -> None:
         vals.setdefault(kind, set()).add(value)
@@ -390,7 +383,6 @@ def _dates(text: str, resolved: list[tuple] = (), named: set[str] = frozenset())
         if dated:
             event.setdefault(kind, set()).add((value, way))
             event_texts.setdefault(kind, []).append(shown)
-            context.setdefault(kind, set()).update(_context(tokens, start, end, named))
 
     for m in DATE_WORD.finditer(text):
         if m["wd"]:
@@ -410,7 +402,7 @@ def _dates(text: str, resolved: list[tuple] = (), named: set[str] = frozenset())
         if value and re.match(r"\d{4}-\d\d-\d\d", value):
             start = where[0] if where and 0 <= where[0] <= len(text) else None
             add("day", value[:10], shown, start, None if start is None else start + len(shown))
-    return vals, texts, event, event_texts, context
+    return vals, texts, event, event_texts
 
 
 def reporting_verbs(text: str) -> list[tuple[int, int]]:
@@ -440,7 +432,7 @@ def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates
     named = {w for s_, e_, typ, mtext in mentions if typ.lower() in PLACE_TYPES or typ.lower() in NAME_TYPES
              for w in words(text[s_:e_]) + words(mtext)}
     v.numbers, v.number_text, v.number_ranges, v.number_context = _numbers(text, named)
-    v.dates, v.date_text, v.event_dates, v.event_date_text, v.event_date_context = _dates(text, resolved_dates, named)
+    v.dates, v.date_text, v.event_dates, v.event_date_text = _dates(text, resolved_dates)
     toks = words(text)
     neg_toks = words(CONTRASTIVE_NOT.sub(",", text)) if CONTRASTIVE_NOT.search(text) else toks
     v.negated, v.negated_scope = _negations(neg_toks)
@@ -587,13 +579,9 @@ def conflicts(a: Values, b: Values, similarity: float, named_a: frozenset | set 
                 rest >= REST_SIMILARITY and len(na - nb) == len(nb - na) == 1
                 and _apart([r for r in a.number_ranges[bare] if not any(r[0] <= x <= r[1] for x in nb)], b.number_ranges[bare])):
             out.append(("number", ", ".join(a.number_text[bare]), ", ".join(b.number_text[bare])))
-    # Two dates disagree only when they date the same thing: a word around each is shared ("Gohmert
-    # on Monday sued Pence" / "Pence was sued Sunday by Gohmert"; not "demanded answers Tuesday" /
-    # "a complaint filed Monday", two steps of one story).
     for kind in ("day", "monthday", "weekday", "year"):
         da, db = a.event_dates, b.event_dates
-        if kind in da and kind in db and not any(_same_time(kind, x, y) for x in da[kind] for y in db[kind]) \
-                and a.event_date_context.get(kind, set()) & b.event_date_context.get(kind, set()):
+        if kind in da and kind in db and not any(_same_time(kind, x, y) for x in da[kind] for y in db[kind]):
             out.append(("date", ", ".join(a.event_date_text[kind]), ", ".join(b.event_date_text[kind])))
             break
     # A negation or an opposite word disagrees only between claims that otherwise say nearly the
