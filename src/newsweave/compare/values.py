@@ -97,8 +97,8 @@ class Values:
     number_context: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # stems of the words around
     dates: dict[str, set[str]] = field(default_factory=dict)  # granularity -> values
     date_text: dict[str, list[str]] = field(default_factory=dict)
-    # The dates of what the claim reports (not when it was said, nor a date naming another event),
-    # each with the days it may be ("late Tuesday" may be early Wednesday): what conflicts compare.
+    # The dates of what the claim reports (not a date naming another event or a thing), each with
+    # the part of the day that lets it be the next or the previous day: what conflicts compare.
     event_dates: dict[str, set[tuple[str, int]]] = field(default_factory=dict)  # kind -> (value, part of the day)
     event_date_text: dict[str, list[str]] = field(default_factory=dict)
     negated: list[str] = field(default_factory=list)
@@ -161,12 +161,50 @@ HEDGE = re.compile(r"\b(" + "|".join(w.replace(" ", r"\s+") for ws, _ in HEDGES 
 HEDGE_RANGE = {w: r for ws, r in HEDGES for w in ws}
 MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+$",
                           re.IGNORECASE)
-# Words around a value that say nothing of what it dates or counts: dates, numbers, hedges.
+# Words around a number that say nothing of what it counts: dates, numbers, hedges.
 NOT_CONTEXT = frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset(MONTH_ABBR) | frozenset(NUMBER_WORDS) | frozenset(
     SCALE) | {w for ws, _ in HEDGES for w in ws if " " not in w} | {
     "morning", "afternoon", "evening", "night", "late", "early", "earlier", "later", "last", "next", "week", "month",
     "day", "today", "yesterday", "overnight", "weekend", "percent", "cent", "nearly", "almost", "roughly"}
 RATE = re.compile(r"\s+(?:a|an|per|each|every)\s+(day|week|month|year|hour|minute|second)\b", re.IGNORECASE)
+
+
+class _Tokens:
+    """A text's word tokens as (start, end, lower-cased word), made on first use (most claims
+    state no number)."""
+
+    def __init__(self, text: str):
+        self.text, self._tokens = text, None
+
+    def __iter__(self):
+        if self._tokens is None:
+            self._tokens = [(m.start(), m.end(), m[0].lower()) for m in WORD.finditer(self.text)]
+        return iter(self._tokens)
+
+
+CONTEXT_REACH = 4  # words either side of a number that say what it counts
+
+
+def _context(tokens: _Tokens, start: int, end: int, named: set[str]) -> set[str]:
+    """The stems of the content words among the ``CONTEXT_REACH`` words either side of a number
+    (other numbers, names and date words aside): what it counts ("11 people dead" / "35,000
+    people have signed" count different things)."""
+    before = [w for s, e, w in tokens if e <= start and not w.isdigit()][-CONTEXT_REACH:]  # (a number is no
+    after = [w for s, e, w in tokens if s >= end and not w.isdigit()][:CONTEXT_REACH]  # word: "rose 3.5% to 120")
+    return {stem(w).rstrip("e") for w in before + after
+            if w not in STOP and len(w) > 1 and w not in NOT_CONTEXT and w not in named}
+
+
+def _stated_range(text: str, m: re.Match, v: float) -> tuple[float, float]:
+    """What number ``m`` (value ``v``) may stand for: a hedge's range ("about 250", "nearly a
+    dozen"), else half a unit of its last written digit either side, just short of the next value's
+    ("94%" may be 94.1%; 11 is not 12)."""
+    hedge = HEDGE.search(text, max(0, m.start() - 22), m.start())
+    if hedge:
+        lo, hi = HEDGE_RANGE[" ".join(hedge[1].lower().split())]
+        return v * lo, v * hi
+    half = ROUNDING * 10.0 ** -len(m["num"].partition(".")[2]) * (v / _number_value_unscaled(m))
+    return v - half, v + half
 
 
 def numbers(text: str) -> tuple[dict, dict]:
@@ -225,15 +263,8 @@ def _numbers(text: str, named: set[str] = frozenset()) -> tuple[dict, dict, dict
                 ranges.setdefault(key, []).append((low, v))
         else:
             vals.setdefault(key, set()).add(v)
-            hedge = HEDGE.search(text, max(0, m.start() - 22), m.start())
-            if aside:
-                pass
-            elif hedge:
-                lo, hi = HEDGE_RANGE[" ".join(hedge[1].lower().split())]
-                ranges.setdefault(key, []).append((v * lo, v * hi))
-            else:  # half a unit of its last written digit, just short of the next value's
-                half = ROUNDING * 10.0 ** -len(raw.partition(".")[2]) * (v / _number_value_unscaled(m))
-                ranges.setdefault(key, []).append((v - half, v + half))
+            if not aside:
+                ranges.setdefault(key, []).append(_stated_range(text, m, v))
         if not aside:
             contexts.setdefault(key, set()).update(_context(tokens, start, m.end(), named))
         shown = text[start: m.end("scale") if m["cur"] and m["scale"] else m.end("num") if m["cur"] else
@@ -339,32 +370,6 @@ def _same_time(kind: str, a: tuple, b: tuple) -> bool:
         return False
     first, then = (a, b) if _next_day(kind, a[0], b[0]) else (b, a) if _next_day(kind, b[0], a[0]) else (None, None)
     return first is not None and first[1] >= 0 and then[1] <= 0
-
-
-class _Tokens:
-    """A text's word tokens as (start, end, lower-cased word), made on first use (most claims
-    state no number)."""
-
-    def __init__(self, text: str):
-        self.text, self._tokens = text, None
-
-    def __iter__(self):
-        if self._tokens is None:
-            self._tokens = [(m.start(), m.end(), m[0].lower()) for m in WORD.finditer(self.text)]
-        return iter(self._tokens)
-
-
-CONTEXT_REACH = 4  # words either side of a number that say what it counts
-
-
-def _context(tokens: _Tokens, start: int, end: int, named: set[str]) -> set[str]:
-    """The stems of the content words among the ``CONTEXT_REACH`` words either side of a number
-    (other numbers, names and date words aside): what it counts ("11 people dead" / "35,000
-    people have signed" count different things)."""
-    before = [w for s, e, w in tokens if e <= start and not w.isdigit()][-CONTEXT_REACH:]  # (a number is no
-    after = [w for s, e, w in tokens if s >= end and not w.isdigit()][:CONTEXT_REACH]  # word: "rose 3.5% to 120")
-    return {stem(w).rstrip("e") for w in before + after
-            if w not in STOP and len(w) > 1 and w not in NOT_CONTEXT and w not in named}
 
 
 def _dates(text: str, resolved: list[tuple] = ()) -> tuple[dict, dict, dict, dict]:
