@@ -242,6 +242,31 @@ def test_a_refusal_is_a_refusal_and_a_contrast_denies_nothing():
                   "Taser, not a handgun.") == []
 
 
+def test_negation_in_other_words_or_of_something_else_is_no_conflict():
+    # real pairs of NeuS-AllSides outlets that say one thing two ways
+    assert _kinds("Amazon employees in Alabama voted not to unionize, according to the labor board.",
+                  "Amazon employees in Alabama have voted against unionizing, according to the labor board.") == []
+    assert _kinds("Health officials said people should not travel for Thanksgiving this year.",
+                  "Health officials said people should avoid travel for Thanksgiving this year.") == []
+    assert _kinds("Trump threatened to close the southern border if he does not get funding for the wall.",
+                  "Trump threatened to close the southern border to get funding for the wall.") == []
+    # ... while a plain "not" of what the other states still conflicts, and a denial as before
+    assert _kinds("The bank did not raise its growth forecast for the coming year, officials said on Monday.",
+                  "It raised its growth forecast for the coming year.", 0.55) == ["negation"]
+    assert _kinds("The White House denied that it threatened the families of the journalists.",
+                  "The White House threatened the families of the journalists.", 0.6) == ["negation"]
+
+
+def test_one_name_spelt_two_ways_is_one_name():
+    def said(text: str, name: str) -> V.Values:
+        return V.extract(text, [(text.index(name), text.index(name) + len(name), "person", name)])
+    a = said("The investigation is over, special counsel Robert Mueller said on Wednesday.", "Robert Mueller")
+    b = said("The investigation is over, special counsel Robert Muller said on Wednesday.", "Robert Muller")
+    c = said("The investigation is over, special counsel Robert Barr said on Wednesday.", "Robert Barr")
+    assert V.conflicts(a, b, similarity=0.9) == []
+    assert ("speaker", "Robert Mueller", "Robert Barr") in V.conflicts(a, c, similarity=0.9)
+
+
 def test_a_resolved_day_said_late_or_early_is_compared_with_its_neighbour():
     # Dated reports: the analyse stage resolves each weekday to a day; the late/early and
     # when-it-was-said rules hold for those days too (offsets into the claim).
