@@ -35,22 +35,6 @@ LABELS = ROOT / "benchmarks" / "data" / "conflict_labels_neus_train.jsonl"
 NEUS_TRAIN = ROOT.parent / "shared" / "data" / "neus-allsides" / "neus-train.jsonl"
 
 
-def story_rows(path: Path, stories: set[str]) -> list[dict]:
-    """The article rows of ``stories``: from NeuS's story lines ({"story", "articles": [...]}) or
-    flat article lines with a ``story`` field (as ``compare`` reads)."""
-    rows = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            d = json.loads(line)
-            if str(d.get("story")) not in stories:
-                continue
-            if "articles" in d:
-                rows += [{**a, "story": d["story"]} for a in d["articles"] if a.get("text")]
-            elif d.get("text"):
-                rows.append(d)
-    return rows
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--labels", type=Path, default=LABELS)
@@ -65,10 +49,12 @@ def main() -> None:
     from newsweave.compare import compare_story
     from newsweave.read.jsonl import articles_from_rows
 
+    from conflict_plant import article_rows  # (benchmarks/ is the script's folder)
+
     labels = [json.loads(line) for line in args.labels.open(encoding="utf-8")]
     by_sources = {frozenset((s["article"], s["start"], s["end"]) for s in lab["sources"]): lab for lab in labels}
     stories = {lab["story"] for lab in labels}
-    rows = story_rows(args.data, stories)
+    rows = [r for r in article_rows(args.data) if str(r["story"]) in stories]
     t0 = time.perf_counter()
     articles = articles_from_rows(rows, str(args.data))
     clean_batch(articles)

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from rapidfuzz.fuzz import ratio
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .text import STOP, WORD, stem, words
@@ -132,12 +133,6 @@ def _not_reported(text: str, start: int, end: int) -> bool:
 ROUNDING = 0.49  # of a unit of a number's last digit: "94%" agrees with "94.1%", 11 is not 12
 
 
-def _number_value_unscaled(m: re.Match) -> float:
-    """The written number without its scale word (nonzero: only called for a number already read)."""
-    raw = m["num"].lower().replace(",", "")
-    return float(NUMBER_WORDS.get(raw, raw)) or 1.0
-
-
 def _number_value(m: re.Match) -> float | None:
     raw = m["num"].lower().replace(",", "")
     try:
@@ -203,7 +198,7 @@ def _stated_range(text: str, m: re.Match, v: float) -> tuple[float, float]:
     if hedge:
         lo, hi = HEDGE_RANGE[" ".join(hedge[1].lower().split())]
         return v * lo, v * hi
-    half = ROUNDING * 10.0 ** -len(m["num"].partition(".")[2]) * (v / _number_value_unscaled(m))
+    half = ROUNDING * 10.0 ** -len(m["num"].partition(".")[2]) * (SCALE[m["scale"].lower()] if m["scale"] else 1.0)
     return v - half, v + half
 
 
@@ -627,8 +622,6 @@ SPELLING = 80  # rapidfuzz ratio (0-100) of two spellings of one name
 def _spelled_alike(keys_a, keys_b) -> bool:
     """Whether a name key of one side is another spelling of one of the other's ("Mueller" /
     "Muller"; same first letter, so not "Costa" / "Acosta")."""
-    from rapidfuzz.fuzz import ratio
-
     return any(x[:1] == y[:1] and ratio(x, y) >= SPELLING for x in keys_a for y in keys_b)
 
 
