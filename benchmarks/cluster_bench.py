@@ -3,16 +3,16 @@
     # streaming B-cubed on ECB+ topics not trained on: a fixed split and topic-fold cross-validation;
     # every fit also trains on NeuS-AllSides train (4 chunks of 300 stories) and the UCI stream's
     # first half (--mix, --neus-chunks), never on NeuS-val or UCI's second half
-    .venv/bin/python benchmarks/cluster_bench.py quality --cache /tmp/nwcache --trees 150 --neus-chunks 4
+    .venv/bin/python benchmarks/cluster_bench.py quality --cache /tmp/nwcache --trees 300 --neus-chunks 4
     # (folds can be spread over processes: --parts cv --fold 0,1 ...)
     # fit on every ECB+ topic plus the same extra sets and write src/newsweave/data/cluster_model.json
-    .venv/bin/python benchmarks/cluster_bench.py quality --cache /tmp/nwcache --trees 150 --neus-chunks 4 \
+    .venv/bin/python benchmarks/cluster_bench.py quality --cache /tmp/nwcache --trees 300 --neus-chunks 4 \
         --parts none --write-model
     # other gold sets, never trained on: NeuS-AllSides validation stories, the UCI stream's second half
     .venv/bin/python benchmarks/cluster_bench.py other --cache /tmp/nwcache
     # where the split's streaming errors come from: each arrival's decision by kind, per gold story
     # (--model M.json: that model instead of a fit on topics 1-22)
-    .venv/bin/python benchmarks/cluster_bench.py errors --cache /tmp/nwcache --trees 150 --neus-chunks 4
+    .venv/bin/python benchmarks/cluster_bench.py errors --cache /tmp/nwcache --trees 300 --neus-chunks 4
     # clustering + dedup throughput and peak memory on a long perturbed stream (analysis not timed),
     # in one process, then with the stream-independent part (prepare) in a second process
     .venv/bin/python benchmarks/cluster_bench.py speed --articles 20000 --cache /tmp/nwcache
