@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import islice
 
 from rapidfuzz.fuzz import ratio
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -500,8 +501,9 @@ def _negations(toks: list[str]) -> tuple[list[str], set[str]]:
     for i, t in enumerate(toks):
         if _negates(toks, i):
             out.append(t)
-            scope.update([stem(w) for w in toks[i + 1:] if w not in STOP and len(w) > 1
-                          and not w.isdigit()][:NEGATED_REACH])
+            # (only the first few content words are stemmed, not the claim's whole tail)
+            scope.update(islice((stem(w) for w in toks[i + 1:] if w not in STOP and len(w) > 1
+                                 and not w.isdigit()), NEGATED_REACH))
     return out, scope
 
 
