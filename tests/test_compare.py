@@ -231,6 +231,32 @@ def test_a_day_of_a_month_and_a_rate_are_not_counts():
                   "Another 5.2 million Americans filed for unemployment aid last week.") == []
 
 
+def test_one_changed_count_among_agreeing_ones_conflicts_where_it_stands_in_the_same_place():
+    # Planted on real ECB+ sentences: one number changed, the rest of the claim as it was, even
+    # when the two outlets word the claim differently (low similarity)
+    assert _kinds("Luck broke Newton's record of 4,051 yards passing, taking it untouched to the end zone for "
+                  "a 7-0 lead.", "Luck broke Newton's record of 4,051 yards passing, taking it untouched to the "
+                  "end zone for a 17-0 lead.") == ["number"]
+    assert _kinds("Esther Williams, Olympic swimmer turned actress and pinup girl, dies at 91",
+                  "Esther Williams, who swam to stardom in the 1940s, dies at 85", similarity=0.2) == ["number"]
+    assert V.conflicts(V.extract("The House voted 371-18 to reject the conspiracy theory.", []),
+                       V.extract("The House voted 345-18, with one member voting present.", []), 0.3) == [
+        ("number", "371", "345")]
+    # a count in another place of its claim is another count: a tie in committee and the final vote
+    assert _kinds("Earlier this month, the Senate Finance Committee was tied 14-14 along party lines.",
+                  "The 50-49 largely party-line vote makes Becerra the first Latino to head the department.",
+                  similarity=0.3) == []
+    # "dozens" is a range, and numbers in names, dates and phone numbers are no counts
+    assert _kinds("The quake killed 10 people, injuring dozens more, officials say.",
+                  "The quake killed 10 people, injuring 80 more, officials say.") == []
+    assert _kinds("Lawmakers want to head off a repeat of the 6 January attack on the Capitol.",
+                  "Lawmakers want to head off a repeat of the 9/11 terrorist attack on the country.") == []
+    assert _kinds("Anyone with information is asked to contact Surrey Police on 0845 125 2222.",
+                  "Anyone with information is asked to contact Surrey Police on 0845 125 222.") == []
+    assert _kinds("Trump shredded the just-passed Covid-19 relief package Tuesday night.",
+                  "Trump shredded the just-passed COVID-2019 relief package Tuesday night.") == []
+
+
 def test_a_refusal_is_a_refusal_and_a_contrast_denies_nothing():
     assert _kinds("His campaign declined to make that information public for months.",
                   "His campaign has refused to make this information public for months.") == []

@@ -25,6 +25,7 @@ NUMBER_WORDS = {
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
     "ninety": 90, "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200,
 }
+VAGUE_PLURAL = {"dozens": (24.0, 99.0), "hundreds": (200.0, 999.0)}  # "injuring dozens" agrees with "injuring 80"
 SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
          "m": 1e6, "bn": 1e9, "k": 1e3}
 CURRENCY = {"$": "dollar", "£": "pound", "€": "euro", "¥": "yen"}  # the stems of the words they stand for
@@ -97,6 +98,9 @@ class Values:
     number_text: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     number_ranges: dict[tuple[str, str], list[tuple[float, float]]] = field(default_factory=dict)
     number_context: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # stems of the words around
+    # each compared number on its own, per key
+    number_items: dict[tuple[str, str], list[tuple[tuple[float, float], frozenset, str, tuple[str, str]]]] = field(
+        default_factory=dict)  # (range, context, text, the words right before and after)
     dates: dict[str, set[str]] = field(default_factory=dict)  # granularity -> values
     date_text: dict[str, list[str]] = field(default_factory=dict)
     # The dates of what the claim reports (not a date naming another event or a thing), each with
@@ -195,6 +199,9 @@ def _stated_range(text: str, m: re.Match, v: float) -> tuple[float, float]:
     """What number ``m`` (value ``v``) may stand for: a hedge's range ("about 250", "nearly a
     dozen"), else half a unit of its last written digit either side, just short of the next value's
     ("94%" may be 94.1%; 11 is not 12)."""
+    vague = VAGUE_PLURAL.get(m["num"].lower())
+    if vague and not m["scale"]:
+        return vague
     hedge = HEDGE.search(text, max(0, m.start() - 22), m.start())
     if hedge:
         lo, hi = HEDGE_RANGE[" ".join(hedge[1].lower().split())]
@@ -208,14 +215,16 @@ def numbers(text: str) -> tuple[dict, dict]:
     return _numbers(text)[:2]
 
 
-def _numbers(text: str, named: set[str] = frozenset()) -> tuple[dict, dict, dict, dict]:
+def _numbers(text: str, named: set[str] = frozenset()) -> tuple[dict, dict, dict, dict, dict]:
     """``numbers`` and, per key, each number's range — as precise as it is written ("94%" may be
     94.1%), or wider after a hedge ("about 250") — and the stems of the words around the numbers
-    (``_context``)."""
+    (``_context``); last, per key, each compared number's (range, context, text, the words right
+    before and after it)."""
     vals: dict[tuple[str, str], set[float]] = {}
     texts: dict[tuple[str, str], list[str]] = {}
     ranges: dict[tuple[str, str], list[tuple[float, float]]] = {}
     contexts: dict[tuple[str, str], set[str]] = {}
+    items: dict[tuple[str, str], list[tuple[tuple[float, float], frozenset, str, tuple[str, str]]]] = {}
     tokens = _Tokens(text)
     found = list(NUMBER.finditer(text))
     low_end: tuple[float, int] | None = None  # a range's lower number and where its text starts
@@ -250,23 +259,49 @@ def _numbers(text: str, named: set[str] = frozenset()) -> tuple[dict, dict, dict
             if rate:  # "1,500 deaths a day" is a rate, not a count of deaths
                 key = ("n", f"{key[1]}/{rate[1].lower()}")
         start = m.start()
-        aside = _not_reported(text, low_end[1] if low_end is not None else m.start(), m.end())
+        aside = _not_reported(text, low_end[1] if low_end is not None else m.start(), m.end()) or _not_a_count(text, m)
         if low_end is not None:  # "between 200 and 300 people", "200-300 people": one count, a range
             low, start = low_end
             low_end = None
             vals.setdefault(key, set()).update((low, v))
-            if not aside:
-                ranges.setdefault(key, []).append((low, v))
+            span = (low, v)
         else:
             vals.setdefault(key, set()).add(v)
-            if not aside:
-                ranges.setdefault(key, []).append(_stated_range(text, m, v))
-        if not aside:
-            contexts.setdefault(key, set()).update(_context(tokens, start, m.end(), named))
+            span = _stated_range(text, m, v)
         shown = text[start: m.end("scale") if m["cur"] and m["scale"] else m.end("num") if m["cur"] else
                      m.end("unit") if m["unit"] and key[1] else m.end("scale") if m["scale"] else m.end("pct") if m["pct"] else m.end("num")]
-        texts.setdefault(key, []).append(shown.strip())
-    return vals, texts, ranges, contexts
+        shown = shown.strip()
+        texts.setdefault(key, []).append(shown)
+        if not aside:
+            around = _context(tokens, start, m.end(), named)
+            ranges.setdefault(key, []).append(span)
+            contexts.setdefault(key, set()).update(around)
+            items.setdefault(key, []).append((span, frozenset(around), shown, _neighbours(tokens, start, m.end())))
+    return vals, texts, ranges, contexts, items
+
+
+# A number written next to a month ("6 January"), in a name ("COVID-19", "F-16"), a slashed date
+# or fraction ("9/11"), with a leading zero ("0845", "4:08") or in a run of digit groups (a phone
+# number, "0845 125 2222") is no count; it still counts for alignment, as a forecast does.
+MONTH_AFTER = re.compile(r"\s*(?:" + "|".join(m.capitalize() for m in MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct"
+                         r"|Nov|Dec)\b")
+NAMED_BEFORE = re.compile(r"\b[A-Za-z]*[A-Z][A-Za-z]*-$")  # "COVID-19", "Covid-19", "F-16" (not "minus-20")
+
+
+def _not_a_count(text: str, m: re.Match) -> bool:
+    start, end = m.start("num"), m.end("num")
+    raw = m["num"]
+    return bool(MONTH_AFTER.match(text, end) or NAMED_BEFORE.search(text, max(0, start - 12), start)
+                or (start >= 2 and text[start - 1] == "/" and text[start - 2].isalnum())
+                or text[end: end + 1] == "/" or (len(raw) > 1 and raw[0] == "0" and raw[1].isdigit())
+                or re.search(r"\d $", text[max(0, start - 2): start]) or re.match(r" \d", text[end: end + 2]))
+
+
+def _neighbours(tokens: _Tokens, start: int, end: int) -> tuple[str, str]:
+    """The words right before and right after a number (other numbers skipped), lower-cased."""
+    before = [w for s, e, w in tokens if e <= start and not w.isdigit()][-1:]
+    after = [w for s, e, w in tokens if s >= end and not w.isdigit()][:1]
+    return (before[0] if before else "", after[0] if after else "")
 
 
 # A range's two numbers: "between 200 and 300", "200 to 300 people", "200-300 people". Not "from 200
@@ -432,7 +467,7 @@ def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates
     v = Values()
     named = {w for s_, e_, typ, mtext in mentions if typ.lower() in PLACE_TYPES or typ.lower() in NAME_TYPES
              for w in words(text[s_:e_]) + words(mtext)}
-    v.numbers, v.number_text, v.number_ranges, v.number_context = _numbers(text, named)
+    v.numbers, v.number_text, v.number_ranges, v.number_context, v.number_items = _numbers(text, named)
     v.dates, v.date_text, v.event_dates, v.event_date_text = _dates(text, resolved_dates)
     toks = words(text)
     neg_toks = words(CONTRASTIVE_NOT.sub(",", text)) if CONTRASTIVE_NOT.search(text) else toks
@@ -572,15 +607,20 @@ def conflicts(a: Values, b: Values, similarity: float, named_a: frozenset | set 
             # counts of the same thing: a word around them is shared ("11 people dead" / "35,000
             # people have signed" count different things)
             out.append(("number", ", ".join(a.number_text[key]), ", ".join(b.number_text[key])))
+        elif changed := _changed_one(a.number_items.get(key, ()), b.number_items.get(key, ())):
+            out.append(("number", changed[0], changed[1]))  # one of several counts changed, the rest agreeing
     bare = ("n", "")
-    if not out and bare in a.number_ranges and bare in b.number_ranges and len(a.numbers) == len(b.numbers) == 1:
+    if not out and bare in a.number_ranges and bare in b.number_ranges:
         na, nb = a.numbers[bare], b.numbers[bare]
         # unitless numbers that share nothing, in claims alike; or as many numbers, one of them
         # changed, in claims that say the same apart from them ("a vote of 120 to 98" / "110 to 98")
-        if (similarity >= 0.6 and _apart(a.number_ranges[bare], b.number_ranges[bare])) or (
+        if len(a.numbers) == len(b.numbers) == 1 and (
+                (similarity >= 0.6 and _apart(a.number_ranges[bare], b.number_ranges[bare])) or (
                 rest >= REST_SIMILARITY and len(na - nb) == len(nb - na) == 1
-                and _apart([r for r in a.number_ranges[bare] if not any(r[0] <= x <= r[1] for x in nb)], b.number_ranges[bare])):
+                and _apart([r for r in a.number_ranges[bare] if not any(r[0] <= x <= r[1] for x in nb)], b.number_ranges[bare]))):
             out.append(("number", ", ".join(a.number_text[bare]), ", ".join(b.number_text[bare])))
+        elif changed := _changed_one(a.number_items[bare], b.number_items[bare]):
+            out.append(("number", changed[0], changed[1]))  # "a 7-0 lead" / "a 17-0 lead", "dies at 91" / "at 185"
     for kind in ("day", "monthday", "weekday", "year"):
         da, db = a.event_dates, b.event_dates
         if kind in da and kind in db and not any(_same_time(kind, x, y) for x in da[kind] for y in db[kind]):
@@ -616,6 +656,22 @@ def conflicts(a: Values, b: Values, similarity: float, named_a: frozenset | set 
                 out.append((kind, ", ".join(na[k] for k in sorted(only_a)),
                             ", ".join(nb[k] for k in sorted(only_b))))
     return out
+
+
+def _changed_one(a: list | tuple, b: list | tuple) -> tuple[str, str] | None:
+    """The texts of the one number each side states that the other does not, when it is one each
+    and the words around the two share a content word (one count changed, the rest agreeing or
+    absent: "a 7-0 lead" / "a 17-0 lead", "voted 371-18" / "745-18"); else None."""
+    only_a = {x[0]: x for x in a if _apart([x[0]], [y[0] for y in b])}
+    only_b = {y[0]: y for y in b if _apart([y[0]], [x[0] for x in a])}
+    if len(only_a) != 1 or len(only_b) != 1:
+        return None
+    (_, ctx_a, text_a, near_a), = only_a.values()
+    (_, ctx_b, text_b, near_b), = only_b.values()
+    # in the same place: the word right before or right after each is the same ("dies at 91" / "dies
+    # at 185"; not "a 24-14 lead" / "a 14-0 lead" … "tied 14-14" / "the 50-49 vote")
+    same_place = (near_a[0] and near_a[0] == near_b[0]) or (near_a[1] and near_a[1] == near_b[1])
+    return (text_a, text_b) if ctx_a & ctx_b and same_place else None
 
 
 SPELLING = 80  # rapidfuzz ratio (0-100) of two spellings of one name
