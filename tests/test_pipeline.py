@@ -173,6 +173,30 @@ def test_a_missing_model_stops_the_command_with_a_clear_message(tmp_path, monkey
     assert "Traceback" not in result.output
 
 
+def test_story_command_shows_each_side_of_a_disagreement_with_its_sources(tmp_path, cli_env):
+    # The seeds plus a third outlet's copy of the second seed that says "three-day" visit: the
+    # story view names the disputed value on each side, who says it and the sentence that does.
+    first, second = (p.read_text(encoding="utf-8") for p in SEEDS)
+    assert "two-day official visit" in second
+    rows = [{"id": "one", "outlet": "First Outlet", "text": first}, {"id": "two", "outlet": "TDI", "text": second},
+            {"id": "three", "outlet": "Another Outlet", "text": second.replace("two-day official visit",
+                                                                              "three-day official visit")}]
+    src = tmp_path / "conflict.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db = str(tmp_path / "conflict.db")
+    proc = newsweave("run", str(src), "--db", db, "--format", "json", "-q", env=cli_env)
+    assert proc.returncode == 0, proc.stderr
+    [story] = json.loads(proc.stdout)["stories"]
+    numbers = {a["id"]: n for n, a in enumerate(story["articles"], 1)}
+    for fmt, indent in (("text", "      "), ("markdown", "  - ")):
+        shown = newsweave("story", story["id"], "--db", db, "--format", fmt, env=cli_env).stdout
+        sides = [line for line in shown.splitlines() if line.startswith(indent + "number “")]
+        assert any(line.startswith(f"{indent}number “two-day” [{numbers['two']}]") and "official visit" in line
+                   for line in sides), shown
+        assert any(line.startswith(f"{indent}number “three-day” [{numbers['three']}]") for line in sides), shown
+        assert "{'kind'" not in shown
+
+
 def test_planted_copies_are_linked_and_not_counted_as_sources(tmp_path, cli_env):
     # A wire story re-published three ways: verbatim by another outlet, with a new first paragraph,
     # and under a different headline. All join the original's story as duplicates; only the

@@ -8,6 +8,11 @@ def _cite(ids: list[str], numbers: dict[str, int]) -> str:
     return "".join(f"[{numbers[i]}]" for i in ids if i in numbers)
 
 
+def _clip(text: str, width: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
+
+
 def story_text(story: dict[str, Any], markdown: bool = False) -> str:
     numbers = {a["id"]: n for n, a in enumerate(story["articles"], 1)}
     h1, h2, bullet = ("# ", "## ", "- ") if markdown else ("", "", "  - ")
@@ -38,8 +43,10 @@ def story_text(story: dict[str, Any], markdown: bool = False) -> str:
         for f in facts:
             cites = _cite(list(dict.fromkeys(s["article"] for s in f["sources"])), numbers)
             lines.append(f"{bullet}{f['text']} {cites}")
-            for v in f.get("values") or []:
-                lines.append(f"    {v}")
+            for v in f.get("values") or []:  # each side of a disagreement: its value, who says it, how
+                quote = _clip(v["text"][0]) if v.get("text") else ""
+                lines.append(f"{'  - ' if markdown else '      '}{v['kind']} “{v['value']}” "
+                             f"{_cite(v.get('articles') or [], numbers)}" + (f": {quote}" if quote else ""))
     if story.get("entities"):
         lines += ["", f"{h2}Actors"]
         for e in story["entities"][:25]:
