@@ -509,6 +509,31 @@ def test_event_level_facts_group_whole_sentences_and_are_coarser(seeds, seed_fac
         compare_story(seeds, level="paragraph")
 
 
+def test_the_event_model_reads_event_words_in_context_and_the_ingest_does_not():
+    """The event model weighs the contextual MiniLM states of each sentence's event words: one
+    shooting worded "shot dead" and "killed" comes closer than a film "shot" or an arrest at the
+    same place and time. The statement model (what every ingest computes) never encodes them."""
+    from newsweave.compare import align
+    from newsweave.compare.claims import build_claims
+
+    texts = {"dead": "Police shot dead a gunman outside the bank on Friday.",
+             "killed": "A gunman was killed by police outside the bank on Friday.",
+             "film": "A film about the bank was shot on Friday.",
+             "arrest": "Police arrested a gunman outside the bank on Friday."}
+    ans = _analyse(*(Article(id=k, text=t) for k, t in texts.items()))
+    claims = build_claims(ans, clauses=False)
+    event = align.event_model()
+    assert align.uses_context(event) and not align.uses_context(align.weights())
+    pairs, rows, _ = align.pair_features(claims, event, every_pair=True)
+    col = align.FEATURES.index("event_ctx_cos")
+    ctx = {frozenset((claims[i].article, claims[j].article)): r[col] for (i, j), r in zip(pairs.tolist(), rows)}
+    one_shooting = ctx[frozenset(("dead", "killed"))]
+    assert one_shooting > ctx[frozenset(("dead", "film"))] and one_shooting > ctx[frozenset(("dead", "arrest"))] + 0.3
+    assert ctx[frozenset(("killed", "arrest"))] < 0.5
+    _, rows, _ = align.pair_features(claims, align.weights(), every_pair=True)
+    assert not rows[:, col].any()
+
+
 def test_embedding_features_see_a_paraphrase_that_shares_no_word():
     """Claims that share no content word (so word features are blind) but say the same thing score
     a higher embedding cosine than an unrelated claim; they are computed only when a model weighs them."""

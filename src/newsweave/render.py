@@ -4,6 +4,33 @@ from __future__ import annotations
 from typing import Any
 
 
+def conflict_values(values: list[Any], numbers: dict[str, int]) -> list[dict[str, Any]]:
+    """The disagreeing values of a conflicting fact, each with who states it, whatever keys the
+    compare stage used (``value``/``text``, ``articles``/``article``, ``outlets``/``outlet``)."""
+    out = []
+    for v in values:
+        if not isinstance(v, dict):
+            out.append({"value": str(v), "cites": [], "outlets": []})
+            continue
+        value = next((v[k] for k in ("value", "text", "values") if v.get(k) not in (None, "")), None)
+        articles = _as_list(v.get("articles", v.get("article")))
+        # outlets fall back to article ids when unnamed; those are shown as citations already
+        outlets = [o for o in _as_list(v.get("outlets", v.get("outlet"))) if o not in articles]
+        if value is None:
+            value = "; ".join(f"{k}: {x}" for k, x in v.items() if k not in {"articles", "article", "outlets", "outlet"})
+        elif isinstance(value, list):
+            value = ", ".join(map(str, value))
+        out.append({"value": str(value), "cites": [numbers[a] for a in articles if a in numbers], "outlets": outlets,
+                    "kind": v.get("kind") or v.get("type")})
+    return out
+
+
+def _as_list(x: Any) -> list[str]:
+    if x is None:
+        return []
+    return [str(i) for i in x] if isinstance(x, list) else [str(x)]
+
+
 def _cite(ids: list[str], numbers: dict[str, int]) -> str:
     return "".join(f"[{numbers[i]}]" for i in ids if i in numbers)
 
@@ -43,10 +70,12 @@ def story_text(story: dict[str, Any], markdown: bool = False) -> str:
         for f in facts:
             cites = _cite(list(dict.fromkeys(s["article"] for s in f["sources"])), numbers)
             lines.append(f"{bullet}{f['text']} {cites}")
-            for v in f.get("values") or []:  # each side of a disagreement: its value, who says it, how
-                quote = _clip(v["text"][0]) if v.get("text") else ""
-                lines.append(f"{'  - ' if markdown else '      '}{v['kind']} “{v['value']}” "
-                             f"{_cite(v.get('articles') or [], numbers)}" + (f": {quote}" if quote else ""))
+            for v, side in zip(f.get("values") or [], conflict_values(f.get("values") or [], numbers)):
+                # each side of a disagreement: its value, who says it, and the sentence that does
+                said = v.get("text") if isinstance(v, dict) and v.get("value") not in (None, "") else None
+                quote = _clip(str(said[0] if isinstance(said, list) else said)) if said else ""
+                lines.append(f"{'  - ' if markdown else '      '}{side.get('kind') or 'value'} “{side['value']}” "
+                             + "".join(f"[{n}]" for n in side["cites"]) + (f": {quote}" if quote else ""))
     if story.get("entities"):
         lines += ["", f"{h2}Actors"]
         for e in story["entities"][:25]:

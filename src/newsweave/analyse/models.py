@@ -129,16 +129,15 @@ def _load_encoder():
     return tokenizer, session
 
 
-def encode_sentences(texts: list[str]):
-    """Unit-length contextual embeddings (float32, one row per text: the mean of the tokens' last
-    hidden states, as sentence-transformers pools all-MiniLM-L6-v2); an empty text gives a zero row."""
+def _hidden_states(encodings):
+    """The encoder's last hidden states of tokenised texts (``tokenizer.encode_batch`` without
+    special tokens), batched by length: yields (text indexes, hidden states, attention mask), the
+    states of a text's k-th token at position k + 1 (after [CLS]); texts without tokens are skipped."""
     import numpy as np
 
     tokenizer, session = sentence_encoder()
     cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
-    ids = [[cls, *e.ids[:ENCODER_MAX_TOKENS - 2], sep] for e in tokenizer.encode_batch(
-        list(texts), add_special_tokens=False)]
-    out = np.zeros((len(ids), 384), dtype=np.float32)
+    ids = [[cls, *e.ids[:ENCODER_MAX_TOKENS - 2], sep] for e in encodings]
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # like lengths batched: less padding
     inputs = {i.name for i in session.get_inputs()}
     for k in range(0, len(order), ENCODER_BATCH):
@@ -154,8 +153,48 @@ def encode_sentences(texts: list[str]):
         feed = {"input_ids": tok, "attention_mask": mask}
         if "token_type_ids" in inputs:
             feed["token_type_ids"] = np.zeros_like(tok)
-        hidden = session.run(None, feed)[0]
+        yield batch, session.run(None, feed)[0], mask
+
+
+def encode_sentences(texts: list[str]):
+    """Unit-length contextual embeddings (float32, one row per text: the mean of the tokens' last
+    hidden states, as sentence-transformers pools all-MiniLM-L6-v2); an empty text gives a zero row."""
+    import numpy as np
+
+    tokenizer, _ = sentence_encoder()
+    out = np.zeros((len(texts), 384), dtype=np.float32)
+    for batch, hidden, mask in _hidden_states(tokenizer.encode_batch(list(texts), add_special_tokens=False)):
         pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
         pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
         out[batch] = pooled
+    return out
+
+
+def encode_words(texts: list[str]) -> list[dict]:
+    """Each text's words in context: {lower-cased word (as ``compare.text.words`` reads it): the
+    mean last hidden state of its word pieces (float32)}; a word used twice in one text gets the
+    mean of its two uses. "shot" in "police shot a man" and in "a shot at the title" differ."""
+    import numpy as np
+
+    from ..compare.text import WORD
+
+    tokenizer, _ = sentence_encoder()
+    encodings = tokenizer.encode_batch(list(texts), add_special_tokens=False)
+    out: list[dict] = [{} for _ in texts]
+    for batch, hidden, _mask in _hidden_states(encodings):
+        for row, i in enumerate(batch):
+            offsets = encodings[i].offsets[:ENCODER_MAX_TOKENS - 2]
+            starts = np.array([a for a, _ in offsets])
+            ends = np.array([b for _, b in offsets])
+            sums: dict[str, list] = {}
+            for m in WORD.finditer(texts[i]):
+                pieces = np.flatnonzero((starts >= m.start()) & (ends <= m.end()) & (ends > starts))
+                if not len(pieces):
+                    continue  # past the encoder's length
+                word = m.group(0).lower().replace("’", "'")
+                word = word[:-2] if word.endswith("'s") else word
+                acc = sums.setdefault(word, [np.zeros(hidden.shape[-1], dtype=np.float32), 0])
+                acc[0] += hidden[row, pieces + 1].mean(axis=0)
+                acc[1] += 1
+            out[i] = {w: v / n for w, (v, n) in sums.items()}
     return out

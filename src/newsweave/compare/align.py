@@ -14,7 +14,10 @@ compare claims by meaning, as cosines of static sentence embeddings (MiniLM dist
 per token, so a claim costs a tokenisation and a mean) — claim to claim, and each claim to the
 centroid of the articles' leads and of the whole story. They are computed only when a model
 weighs them; the shipped one does not (fitted on ECB+ topics 1-20 they gained 0.02 F1 in 4-fold CV
-there but lost 0.025 on topics 21-35), so claims are embedded only by summaries.
+there but lost 0.025 on topics 21-35), so claims are embedded only by summaries. What does
+see paraphrase is meaning in context: the event model weighs ``event_ctx_cos``, the cosine of
+the two sentences' event words as the contextual MiniLM reads them (``event_vectors``; ECB+
+5-fold topic CV 0.682 -> 0.707); the statement model does not, so the ingest never encodes claims.
 Stories of more than ``DENSE_MAX_CLAIMS`` claims are scored in chunks (``SparseScores``,
 ``sparse_average_clusters``): the same facts, with memory that grows with the pairs within the cut
 rather than with every pair.
@@ -37,10 +40,14 @@ log = logging.getLogger(__name__)
 FEATURES = [
     "cos", "event_cos", "event_shared", "main_both", "lead_sim_both", "lead_sim_max", "overlap", "dice",
     "shared", "core", "names_shared", "names_clash", "num_agree", "num_clash", "date_agree", "date_clash",
-    "lead", "near_lead", "len_ratio", "emb_cos", "emb_lead_both", "emb_centroid_both",
+    "lead", "near_lead", "len_ratio", "emb_cos", "emb_lead_both", "emb_centroid_both", "event_ctx_cos",
 ]
 # Meaning-level features: cosines of static sentence embeddings (``analyse.models.static_embedder``).
 EMBEDDING_FEATURES = ("emb_cos", "emb_lead_both", "emb_centroid_both")
+# Event words in context: the contextual MiniLM's states of each claim's words, pooled by how eventful
+# each word is (``event_vectors``). Weighed by the event model only: encoding every sentence costs
+# about 5 ms, which `compare` and `eval facts` pay and the ingest (statements) does not.
+CONTEXT_FEATURES = ("event_ctx_cos",)
 # Used only when the shipped weights file is missing (a source checkout without package data).
 DEFAULT_WEIGHTS = {
     "coef": {"cos": 4.0, "event_cos": 2.0, "main_both": 1.0, "num_clash": -0.5,
@@ -170,6 +177,37 @@ def uses_embeddings(w: dict) -> bool:
     return any(w.get("coef", {}).get(f, 0.0) for f in EMBEDDING_FEATURES)
 
 
+def uses_context(w: dict) -> bool:
+    """Whether a pair model weighs the contextual event-word feature (only then are claims encoded)."""
+    return any(w.get("coef", {}).get(f, 0.0) for f in CONTEXT_FEATURES)
+
+
+_WORDS_CACHE: dict[str, dict] = {}  # claim text -> its words in context (float16), most recent last
+WORDS_CACHE_TEXTS = 20_000  # fitting scores the same stories many times; a compare run reads each once
+
+
+def event_vectors(claims: list[Claim], w: dict) -> np.ndarray:
+    """Unit vectors of each claim's event words in context: the contextual states of its content
+    words (``analyse.models.encode_words``), each weighted by its eventness, names left out. Two
+    sentences about one shooting that word it "shot" and "killed" come closer than their words do;
+    "shot" of a shooting and of a photograph do not."""
+    from ..analyse.models import encode_words
+
+    todo = list(dict.fromkeys(c.text for c in claims if c.text not in _WORDS_CACHE))
+    for text, words_in_context in zip(todo, encode_words(todo) if todo else []):
+        _WORDS_CACHE[text] = {k: v.astype(np.float16) for k, v in words_in_context.items()}
+        if len(_WORDS_CACHE) > WORDS_CACHE_TEXTS:
+            del _WORDS_CACHE[next(iter(_WORDS_CACHE))]
+    out = np.zeros((len(claims), 384), dtype=np.float32)
+    for k, c in enumerate(claims):
+        in_context = _WORDS_CACHE.get(c.text) or encode_words([c.text])[0]
+        for word, s in zip(c.tokens, c.stems):
+            v = in_context.get(word)
+            if v is not None and s not in c.name_stems:
+                out[k] += eventness(word, s, w) * v.astype(np.float32)
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
 def embed(texts: list[str]) -> np.ndarray:
     """Unit-length static sentence embeddings of ``texts`` (float32, one row per text)."""
     from ..analyse.models import static_embedder
@@ -188,8 +226,10 @@ class PairModel:
     """The per-claim quantities the pair features are computed from (TF-IDF rows, value keys,
     positions, lead similarity): enough to featurise any pair of claims without an n×n array."""
 
-    def __init__(self, claims: list[Claim], w: dict, embeddings: bool):
+    def __init__(self, claims: list[Claim], w: dict, embeddings: bool, context: bool | None = None):
         self.claims, self.w = claims, w
+        self.context = uses_context(w) if context is None else context
+        self._ctx = None
         self.ix = ix = StemIndex(claims, w)
         self.order = np.array([c.order for c in claims])
         self.sizes = np.asarray(ix.binary.sum(axis=1)).ravel()
@@ -258,6 +298,12 @@ class PairModel:
             cols.update(self._embedding_columns(iu, ju))
         else:
             cols.update({f: np.zeros(len(iu)) for f in EMBEDDING_FEATURES})
+        if self.context:
+            if self._ctx is None:
+                self._ctx = event_vectors(self.claims, self.w)
+            cols["event_ctx_cos"] = np.einsum("ij,ij->i", self._ctx[iu], self._ctx[ju])
+        else:
+            cols["event_ctx_cos"] = np.zeros(len(iu))
         return np.stack([cols[name] for name in FEATURES], axis=1) if len(iu) else np.zeros((0, len(FEATURES)))
 
     def _embedding_columns(self, iu: np.ndarray, ju: np.ndarray) -> dict:
@@ -276,11 +322,13 @@ class PairModel:
 
 
 def pair_features(claims: list[Claim], w: dict | None = None, every_pair: bool = False,
-                  embeddings: bool | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                  embeddings: bool | None = None, context: bool | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Candidate pairs (i < j, different articles, a shared stem — or every pair of different
     articles with ``every_pair``), their feature rows, and the full TF-IDF cosine matrix (used
     for repeats within an article and conflict checks). The embedding features are computed when
-    ``embeddings`` is true (default: when the model weighs them) and are 0 otherwise. Dense (n×n):
+    ``embeddings`` is true (default: when the model weighs them) and are 0 otherwise; the contextual
+    event-word feature likewise with ``context``. Dense (n×n):
     for stories of up to ``DENSE_MAX_CLAIMS`` claims; ``SparseScores`` scores bigger ones."""
     w = w or weights()
     if embeddings is None:
@@ -288,7 +336,7 @@ def pair_features(claims: list[Claim], w: dict | None = None, every_pair: bool =
     n = len(claims)
     if n < 2:
         return np.zeros((0, 2), int), np.zeros((0, len(FEATURES))), np.eye(n)
-    pm = PairModel(claims, w, embeddings)
+    pm = PairModel(claims, w, embeddings, context)
     ix, order = pm.ix, pm.order
     cos = (ix.tfidf @ ix.tfidf.T).toarray()
     shared_m = (ix.binary @ ix.binary.T).tocsr()

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..render import conflict_values
+
 STATUS_LABELS = {"corroborated": "Corroborated", "single_source": "Single source", "conflicting": "Conflicting"}
 TYPE_ORDER = ["person", "organisation", "country", "city", "place", "award", "law", "other"]
 
@@ -144,33 +146,6 @@ def fact_rows(story: dict[str, Any], numbers: dict[str, int]) -> list[dict[str, 
                      "disagree": conflict_values(fact.get("values") or [], numbers)})
     rows.sort(key=lambda r: (order.get(r["status"], 3), r["index"]))
     return rows
-
-
-def conflict_values(values: list[Any], numbers: dict[str, int]) -> list[dict[str, Any]]:
-    """The disagreeing values of a conflicting fact, each with who states it, whatever keys the
-    compare stage used (``value``/``text``, ``articles``/``article``, ``outlets``/``outlet``)."""
-    out = []
-    for v in values:
-        if not isinstance(v, dict):
-            out.append({"value": str(v), "cites": [], "outlets": []})
-            continue
-        value = next((v[k] for k in ("value", "text", "values") if v.get(k) not in (None, "")), None)
-        articles = _as_list(v.get("articles", v.get("article")))
-        # outlets fall back to article ids when unnamed; those are shown as citations already
-        outlets = [o for o in _as_list(v.get("outlets", v.get("outlet"))) if o not in articles]
-        if value is None:
-            value = "; ".join(f"{k}: {x}" for k, x in v.items() if k not in {"articles", "article", "outlets", "outlet"})
-        elif isinstance(value, list):
-            value = ", ".join(map(str, value))
-        out.append({"value": str(value), "cites": [numbers[a] for a in articles if a in numbers], "outlets": outlets,
-                    "kind": v.get("kind") or v.get("type")})
-    return out
-
-
-def _as_list(x: Any) -> list[str]:
-    if x is None:
-        return []
-    return [str(i) for i in x] if isinstance(x, list) else [str(x)]
 
 
 def summary_rows(story: dict[str, Any], numbers: dict[str, int]) -> list[dict[str, Any]]:
