@@ -255,6 +255,11 @@ def test_one_changed_count_among_agreeing_ones_conflicts_where_it_stands_in_the_
                   "Anyone with information is asked to contact Surrey Police on 0845 125 222.") == []
     assert _kinds("Trump shredded the just-passed Covid-19 relief package Tuesday night.",
                   "Trump shredded the just-passed COVID-2019 relief package Tuesday night.") == []
+    # a hyphenated scale word is the same sum (NeuS-AllSides: "$2 trillion" / "$2-trillion")
+    assert _kinds("The Senate approved a $2 trillion relief package on Wednesday night.",
+                  "The Senate approved a $2-trillion relief package on Wednesday night.") == []
+    assert _kinds("The Senate approved a $2 trillion relief package on Wednesday night.",
+                  "The Senate approved a $3-trillion relief package on Wednesday night.") == ["number"]
 
 
 def test_a_refusal_is_a_refusal_and_a_contrast_denies_nothing():

@@ -37,7 +37,8 @@ NUMBER = re.compile(
     r"(?<![\w.:])(?:(?P<pre>US|AU|CA|HK|NZ|A|C|S)?(?P<cur>[$£€¥])\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d:])|\d+(?:\.\d+)?(?![\d:])|"
     r"(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b)"
     r"(?P<pct>\s?%|\s?per\s?cent|\s?percent)?"
-    r"(?:\s*(?P<scale>hundred|thousand|million|billion|trillion|bn|m|k)\b)?"
+    # (a scale word may be hyphenated: "a $2-trillion package" is "a $2 trillion package")
+    r"(?:(?:\s*|-(?=(?:hundred|thousand|million|billion|trillion)\b))(?P<scale>hundred|thousand|million|billion|trillion|bn|m|k)\b)?"
     r"(?:\s*-\s*|\s+)?(?P<unit>[A-Za-z]+)?",
     re.IGNORECASE,
 )
