@@ -45,8 +45,8 @@ FEATURES = [
 # Meaning-level features: cosines of static sentence embeddings (``analyse.models.static_embedder``).
 EMBEDDING_FEATURES = ("emb_cos", "emb_lead_both", "emb_centroid_both")
 # Event words in context: the contextual MiniLM's states of each claim's words, pooled by how eventful
-# each word is (``event_vectors``). Weighed by the event model only: encoding every sentence costs
-# about 5 ms, which `compare` and `eval facts` pay and the ingest (statements) does not.
+# each word is (``event_vectors``). Weighed by the event model only: encoding costs about 3 ms a
+# sentence on 2 cores, which `compare` and `eval facts` pay and the ingest (statements) does not.
 CONTEXT_FEATURES = ("event_ctx_cos",)
 # Used only when the shipped weights file is missing (a source checkout without package data).
 DEFAULT_WEIGHTS = {
@@ -182,7 +182,7 @@ def uses_context(w: dict) -> bool:
     return any(w.get("coef", {}).get(f, 0.0) for f in CONTEXT_FEATURES)
 
 
-_WORDS_CACHE: dict[str, dict] = {}  # claim text -> its words in context (float16), most recent last
+_WORDS_CACHE: dict[str, dict] = {}  # claim text -> its words in context (float16), oldest first
 WORDS_CACHE_TEXTS = 20_000  # fitting scores the same stories many times; a compare run reads each once
 
 
@@ -200,7 +200,7 @@ def event_vectors(claims: list[Claim], w: dict) -> np.ndarray:
             del _WORDS_CACHE[next(iter(_WORDS_CACHE))]
     out = np.zeros((len(claims), 384), dtype=np.float32)
     for k, c in enumerate(claims):
-        in_context = _WORDS_CACHE.get(c.text) or encode_words([c.text])[0]
+        in_context = _WORDS_CACHE[c.text] if c.text in _WORDS_CACHE else encode_words([c.text])[0]
         for word, s in zip(c.tokens, c.stems):
             v = in_context.get(word)
             if v is not None and s not in c.name_stems:

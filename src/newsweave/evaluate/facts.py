@@ -251,7 +251,7 @@ CONTENT_FEATURES = [f for f in align.FEATURES if f not in {"main_both", "lead_si
                                                            *align.CONTEXT_FEATURES}]
 # The event model's default features: all but the static embedding ones (fitted on ECB+ topics 1-20
 # they gained 0.02 F1 there but lost on topics 21-35, and lost 0.007 F1 in 5-fold topic CV); with the
-# contextual event-word cosine (5-fold topic CV 0.682 -> 0.708, topics 21-35 0.716 -> 0.725).
+# contextual event-word cosine (5-fold topic CV 0.682 -> 0.707, topics 21-35 0.716 -> 0.725).
 EVENT_FEATURES = [f for f in align.FEATURES if f not in align.EMBEDDING_FEATURES]
 
 
