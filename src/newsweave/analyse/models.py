@@ -176,7 +176,7 @@ def encode_words(texts: list[str]) -> list[dict]:
     mean of its two uses. "shot" in "police shot a man" and in "a shot at the title" differ."""
     import numpy as np
 
-    from ..compare.text import WORD
+    from ..compare.text import WORD, normal_word
 
     tokenizer, _ = sentence_encoder()
     encodings = tokenizer.encode_batch(list(texts), add_special_tokens=False)
@@ -191,9 +191,7 @@ def encode_words(texts: list[str]) -> list[dict]:
                 pieces = np.flatnonzero((starts >= m.start()) & (ends <= m.end()) & (ends > starts))
                 if not len(pieces):
                     continue  # past the encoder's length
-                word = m.group(0).lower().replace("’", "'")
-                word = word[:-2] if word.endswith("'s") else word
-                acc = sums.setdefault(word, [np.zeros(hidden.shape[-1], dtype=np.float32), 0])
+                acc = sums.setdefault(normal_word(m.group(0)), [np.zeros(hidden.shape[-1], dtype=np.float32), 0])
                 acc[0] += hidden[row, pieces + 1].mean(axis=0)
                 acc[1] += 1
             out[i] = {w: v / n for w, (v, n) in sums.items()}

@@ -21,13 +21,13 @@ STOP = frozenset(ENGLISH_STOP_WORDS) | NEWS_STOP
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (possessive 's dropped)."""
-    out = []
-    for w in WORD.findall(text):
-        w = w.lower().replace("’", "'")
-        if w.endswith("'s"):
-            w = w[:-2]
-        out.append(w)
-    return out
+    return [normal_word(w) for w in WORD.findall(text)]
+
+
+def normal_word(token: str) -> str:
+    """A WORD token as ``words`` reads it: lower-cased, possessive 's dropped."""
+    w = token.lower().replace("’", "'")
+    return w[:-2] if w.endswith("'s") else w
 
 
 @functools.lru_cache(maxsize=65536)
