@@ -186,14 +186,16 @@ class _Tokens:
 CONTEXT_REACH = 4  # words either side of a number that say what it counts
 
 
-def _context(tokens: _Tokens, start: int, end: int, named: set[str]) -> set[str]:
+def _context(tokens: _Tokens, start: int, end: int, named: set[str]) -> tuple[set[str], tuple[str, str]]:
     """The stems of the content words among the ``CONTEXT_REACH`` words either side of a number
     (other numbers, names and date words aside): what it counts ("11 people dead" / "35,000
-    people have signed" count different things)."""
+    people have signed" count different things); and the words right before and right after it
+    (other numbers skipped, lower-cased; "" at either end): where it stands."""
     before = [w for s, e, w in tokens if e <= start and not w.isdigit()][-CONTEXT_REACH:]  # (a number is no
     after = [w for s, e, w in tokens if s >= end and not w.isdigit()][:CONTEXT_REACH]  # word: "rose 3.5% to 120")
-    return {stem(w).rstrip("e") for w in before + after
-            if w not in STOP and len(w) > 1 and w not in NOT_CONTEXT and w not in named}
+    stems = {stem(w).rstrip("e") for w in before + after
+             if w not in STOP and len(w) > 1 and w not in NOT_CONTEXT and w not in named}
+    return stems, (before[-1] if before else "", after[0] if after else "")
 
 
 def _stated_range(text: str, m: re.Match, v: float) -> tuple[float, float]:
@@ -274,10 +276,10 @@ def _numbers(text: str, named: set[str] = frozenset()) -> tuple[dict, dict, dict
         shown = shown.strip()
         texts.setdefault(key, []).append(shown)
         if not aside:
-            around = _context(tokens, start, m.end(), named)
+            around, near = _context(tokens, start, m.end(), named)
             ranges.setdefault(key, []).append(span)
             contexts.setdefault(key, set()).update(around)
-            items.setdefault(key, []).append((span, frozenset(around), shown, _neighbours(tokens, start, m.end())))
+            items.setdefault(key, []).append((span, frozenset(around), shown, near))
     return vals, texts, ranges, contexts, items
 
 
@@ -297,12 +299,6 @@ def _not_a_count(text: str, m: re.Match) -> bool:
                 or text[end: end + 1] == "/" or (len(raw) > 1 and raw[0] == "0" and raw[1].isdigit())
                 or re.search(r"\d $", text[max(0, start - 2): start]) or re.match(r" \d", text[end: end + 2]))
 
-
-def _neighbours(tokens: _Tokens, start: int, end: int) -> tuple[str, str]:
-    """The words right before and right after a number (other numbers skipped), lower-cased."""
-    before = [w for s, e, w in tokens if e <= start and not w.isdigit()][-1:]
-    after = [w for s, e, w in tokens if s >= end and not w.isdigit()][:1]
-    return (before[0] if before else "", after[0] if after else "")
 
 
 # A range's two numbers: "between 200 and 300", "200 to 300 people", "200-300 people". Not "from 200
