@@ -300,7 +300,6 @@ def _not_a_count(text: str, m: re.Match) -> bool:
                 or re.search(r"\d $", text[max(0, start - 2): start]) or re.match(r" \d", text[end: end + 2]))
 
 
-
 # A range's two numbers: "between 200 and 300", "200 to 300 people", "200-300 people". Not "from 200
 # to 300" (a change: two values), nor a score or a vote ("won 3-1", "a 1-2 defeat", "voted 120 to 98").
 RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to)\s*")
