@@ -242,6 +242,17 @@ def test_one_changed_count_among_agreeing_ones_conflicts_where_it_stands_in_the_
     assert V.conflicts(V.extract("The House voted 371-18 to reject the conspiracy theory.", []),
                        V.extract("The House voted 345-18, with one member voting present.", []), 0.3) == [
         ("number", "371", "345")]
+    # NeuS-AllSides plants: a tally's other number says where a number stands ("voted 52-48" / "a
+    # 107-48 vote"), and the other claim may state more numbers elsewhere ("Anwar, 66")
+    assert V.conflicts(V.extract("In a narrow 107-48 vote, the Senate has officially confirmed Amy Coney Barrett.", []),
+                       V.extract("The Senate voted 52-48 on Monday night to confirm Amy Coney Barrett.", []), 0.3) == [
+        ("number", "107", "52")]
+    assert V.conflicts(V.extract("H.R. 1154 passed on Friday 745-18, with one person voting present.", []),
+                       V.extract("The House voted 371-18 to reject the conspiracy theory.", []), 0.2) == [
+        ("number", "745", "371")]
+    assert V.conflicts(V.extract("Police say two girls, aged 29 and 15, used a stun gun against him.", []),
+                       V.extract("Police said the two girls, ages 13 and 15, used a taser on Anwar, 66, on Tuesday.",
+                                 []), 0.3) == [("number", "29", "13")]
     # a count in another place of its claim is another count: a tie in committee and the final vote
     assert _kinds("Earlier this month, the Senate Finance Committee was tied 14-14 along party lines.",
                   "The 50-49 largely party-line vote makes Becerra the first Latino to head the department.",

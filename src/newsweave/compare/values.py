@@ -198,6 +198,20 @@ def _context(tokens: _Tokens, start: int, end: int, named: set[str]) -> tuple[se
     return stems, (before[-1] if before else "", after[0] if after else "")
 
 
+# A number joined to another by a dash ("a 107-48 vote", "passed 371-18"): a score or a tally,
+# whose other number is where it stands, more than any word ("voted 52-48" / "a narrow 107-48 vote").
+PARTNER_AFTER = re.compile(r"\s?[-–]\s?(\d{1,3}(?:,\d{3})*)(?![\d.,]\d)")
+PARTNER_BEFORE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})*)\s?[-–]\s?$")
+
+
+def _score_partners(text: str, m: re.Match, near: tuple[str, str]) -> tuple[str, str]:
+    """``near`` (the words right before and after a number) with a dash-joined number in place of
+    the word on its side."""
+    after = PARTNER_AFTER.match(text, m.end("num"))
+    before = PARTNER_BEFORE.search(text, max(0, m.start("num") - 12), m.start("num"))
+    return (f"{before[1]}-" if before else near[0], f"-{after[1]}" if after else near[1])
+
+
 def _stated_range(text: str, m: re.Match, v: float) -> tuple[float, float]:
     """What number ``m`` (value ``v``) may stand for: a hedge's range ("about 250", "nearly a
     dozen"), else half a unit of its last written digit either side, just short of the next value's
@@ -277,6 +291,7 @@ def _numbers(text: str, named: set[str] = frozenset()) -> tuple[dict, dict, dict
         texts.setdefault(key, []).append(shown)
         if not aside:
             around, near = _context(tokens, start, m.end(), named)
+            near = _score_partners(text, m, near)
             ranges.setdefault(key, []).append(span)
             contexts.setdefault(key, set()).update(around)
             items.setdefault(key, []).append((span, frozenset(around), shown, near))
@@ -655,19 +670,31 @@ def conflicts(a: Values, b: Values, similarity: float, named_a: frozenset | set 
 
 
 def _changed_one(a: list | tuple, b: list | tuple) -> tuple[str, str] | None:
-    """The texts of the one number each side states that the other does not, when it is one each
-    and the words around the two share a content word (one count changed, the rest agreeing or
-    absent: "a 7-0 lead" / "a 17-0 lead", "voted 371-18" / "745-18"); else None."""
+    """The texts of the one number one side states that the other does not and the other's number
+    that stands in its place (one count changed, the rest agreeing or absent: "a 7-0 lead" / "a
+    17-0 lead", "voted 371-18" / "passed 745-18"); else None."""
     only_a = {x[0]: x for x in a if _apart([x[0]], [y[0] for y in b])}
     only_b = {y[0]: y for y in b if _apart([y[0]], [x[0] for x in a])}
-    if len(only_a) != 1 or len(only_b) != 1:
+    if not only_a or not only_b or len(only_a) > 1 and len(only_b) > 1:
         return None
-    (_, ctx_a, text_a, near_a), = only_a.values()
-    (_, ctx_b, text_b, near_b), = only_b.values()
-    # in the same place: the word right before or right after each is the same ("dies at 91" / "dies
-    # at 185"; not "a 24-14 lead" / "a 14-0 lead" … "tied 14-14" / "the 50-49 vote")
-    same_place = (near_a[0] and near_a[0] == near_b[0]) or (near_a[1] and near_a[1] == near_b[1])
-    return (text_a, text_b) if ctx_a & ctx_b and same_place else None
+    # one side's changed number against the other's that stands in its place; the other side may
+    # state more numbers elsewhere ("aged 29 and 15" / "ages 13 and 15 … Anwar, 66")
+    pairs = [(x, y) for x in only_a.values() for y in only_b.values() if _same_place(x, y)]
+    return (pairs[0][0][2], pairs[0][1][2]) if len(pairs) == 1 else None
+
+
+def _same_place(x: tuple, y: tuple) -> bool:
+    """Two numbers stand in the same place: the word right before or right after each is the same
+    ("dies at 91" / "dies at 185"; "voted 52-48" / "a 107-48 vote"; not "a 24-14 lead" / "a 14-0
+    lead" … "tied 14-14" / "the 50-49 vote") and a content word around them is shared."""
+    (_, ctx_a, _, near_a), (_, ctx_b, _, near_b) = x, y
+    if any(near_a[k] != near_b[k] and _partner(near_a[k]) and _partner(near_b[k]) for k in (0, 1)):
+        return False  # two tallies whose other numbers differ too: two scores, not one changed
+    return bool(ctx_a & ctx_b) and bool((near_a[0] and near_a[0] == near_b[0]) or (near_a[1] and near_a[1] == near_b[1]))
+
+
+def _partner(word: str) -> bool:
+    return word[:1] == "-" or word[-1:] == "-"
 
 
 SPELLING = 80  # rapidfuzz ratio (0-100) of two spellings of one name
