@@ -378,3 +378,9 @@ def test_the_lead_encoder_places_a_paraphrase_nearer_than_a_similar_other_event(
     assert v.shape == (4, 384) and v.dtype == np.float32
     assert abs(float(np.linalg.norm(v[0])) - 1) < 1e-5 and not v[3].any()
     assert float(v[0] @ v[1]) > float(v[0] @ v[2]) + 0.1
+    # The lead encoder fine-tuned to tell events apart (data/minilm-leads-int8.onnx) does the same
+    lead = encode_sentences(["Magnitude 7.8 earthquake kills hundreds in Nepal",
+                             "Powerful quake in Nepal leaves hundreds dead",
+                             "Magnitude 7.0 earthquake hits southern Peru, no deaths reported", "  "], leads=True)
+    assert lead.shape == (4, 384) and abs(float(np.linalg.norm(lead[0])) - 1) < 1e-5 and not lead[3].any()
+    assert float(lead[0] @ lead[1]) > float(lead[0] @ lead[2]) + 0.1

@@ -189,7 +189,7 @@ def test_articles_round_trip_like_sqlite_and_reinsert_is_ignored(pg_url, db_path
         assert dup is None
         assert an.article.text == original.article.text  # verbatim, byte for byte
         assert an.sentences == original.sentences and an.mentions == original.mentions
-        assert (an.vector == original.vector).all() and an.vector.shape == (384,)  # the lead's embedding
+        assert (an.vector == original.vector).all() and an.vector.shape == (768,)  # the lead's embeddings
         for m in an.mentions:
             assert an.article.text[m.start:m.end] == m.text
     assert pg_store.recent_analyses(10) == sqlite_store.recent_analyses(10)

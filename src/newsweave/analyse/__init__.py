@@ -67,13 +67,22 @@ def lead_text(article: Article) -> str:
     return f"{article.title}\n{body}" if article.title else body
 
 
+VECTOR_SIZE = 768  # the stock encoder's 384 floats, then the lead encoder's
+
+
 def with_vectors(analyses: list[Analysis]) -> list[Analysis]:
-    """Set the ``vector`` of each analysis that has none: the contextual sentence embedding of its
-    lead (an empty array for an article with no words), encoded in batches."""
+    """Set the ``vector`` of each analysis that has none: its lead's contextual sentence embedding
+    by the stock all-MiniLM-L6-v2, then by the lead encoder fine-tuned to tell events apart, side
+    by side (``VECTOR_SIZE`` floats; an empty array for an article with no words), encoded in batches.
+    Story clustering weighs the two cosines as two features."""
+    import numpy as np
+
     todo = [an for an in analyses if an.vector is None]
     for k in range(0, len(todo), VECTOR_BATCH):
         batch = todo[k:k + VECTOR_BATCH]
-        for an, vec in zip(batch, models.encode_sentences([lead_text(an.article) for an in batch])):
+        texts = [lead_text(an.article) for an in batch]
+        both = np.hstack([models.encode_sentences(texts), models.encode_sentences(texts, leads=True)])
+        for an, vec in zip(batch, both):
             an.vector = vec if vec.any() else vec[:0]
     return analyses
 

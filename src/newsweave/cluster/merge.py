@@ -32,6 +32,7 @@ CONSENSUS = 15  # most weighted terms most of a story's members share
 MAIN_PERSON = 0.5  # a main person is mentioned at least this share as often as the most mentioned one
 PERSON_TERMS = 60  # person-name terms a story keeps counts of
 DAY = 86400.0
+DENSE_HALF = 384  # an article's dense vector: the stock encoder's 384 floats, then the lead encoder's
 
 FEATURES = (
     "body_cos", "head_cos", "ents_cos", "nums_cos", "body_x_ents",
@@ -40,7 +41,7 @@ FEATURES = (
     "has_time", "time_near", "log_days",
     "mem_max", "mem_top3", "cons_missing", "doc_missing", "ent_conflict", "dense_cos",
     "doc_pers_minor", "story_pers_minor", "head_pers_miss", "story_head_pers_miss", "doc_log_len",
-    "country_both", "country_conflict",
+    "country_both", "country_conflict", "lead_cos",
 )
 BODY_COS = FEATURES.index("body_cos")  # the feature the join model's evidence floor reads
 # Member similarities cost a dot product per kept member: the ranker goes without them (its
@@ -59,7 +60,9 @@ class DocVec:
     outlet: str | None = None
     top: dict[str, list[str]] = field(default_factory=dict)  # salient terms per sub-vector
     terms: frozenset = frozenset()  # every term of the article (body, numbers, entities)
-    dense: Any = None  # unit contextual sentence embedding of the title and lead (numpy float32), or None
+    # the title and lead's unit embeddings by the stock encoder and by the lead encoder fine-tuned to
+    # tell events apart, side by side (numpy float32, ``analyse.VECTOR_SIZE``), or None
+    dense: Any = None
     pers_rel: dict[str, float] = field(default_factory=dict)  # person-name terms' mentions / the most mentioned's
     log_len: float = 0.0  # log(1 + the article's word count, title included): a headline or a full report
     heavy: list[str] | None = None  # the heaviest MEMBER_TERMS body terms, heaviest first (ties in order)
@@ -114,7 +117,8 @@ class Story:
     _cons: list[tuple[str, float, bool]] | None = None  # cached consensus terms
     _cons_w: tuple | None = None  # cached consensus (term, weight) pairs and totals, all and entities
     dense_sum: Any = None  # sum of the members' dense vectors (numpy float32)
-    dense_norm: float = 0.0
+    dense_norm: float = 0.0  # of the stock encoder's half of dense_sum
+    lead_norm: float = 0.0  # of the lead encoder's half
     pers_share: dict[str, float] = field(default_factory=dict)  # summed members' pers_rel
     countries: Counter = field(default_factory=Counter)  # members naming each country
 
@@ -152,7 +156,9 @@ class Story:
                 self.sqnorm[name] = sum(w * w for w in kept.values())
         if doc.dense is not None:
             self.dense_sum = doc.dense.copy() if self.dense_sum is None else self.dense_sum + doc.dense
-            self.dense_norm = float(math.sqrt(float(self.dense_sum @ self.dense_sum)))
+            stock, lead = self.dense_sum[:DENSE_HALF], self.dense_sum[DENSE_HALF:]
+            self.dense_norm = float(math.sqrt(float(stock @ stock)))
+            self.lead_norm = float(math.sqrt(float(lead @ lead)))
         self.size += 1
         self.last_seq = seq
         self._top.clear()
@@ -322,9 +328,17 @@ def features(doc: DocVec, story: Story, members: bool = True) -> list[float]:
             coverage(doc.top["ents"], story.sums["ents"]),
             coverage(story.salient("ents"), doc.vecs["ents"]),
             float(has_time), time_near, log_days, *member_features(doc, story, body, members),
-            float(doc.dense @ story.dense_sum) / story.dense_norm
-            if doc.dense is not None and story.dense_norm > 1e-9 else 0.0, *person_conflict(doc, story), doc.log_len,
-            *country_conflict(doc, story)]
+            _half_cos(doc.dense, story.dense_sum, story.dense_norm, 0), *person_conflict(doc, story), doc.log_len,
+            *country_conflict(doc, story), _half_cos(doc.dense, story.dense_sum, story.lead_norm, 1)]
+
+
+def _half_cos(doc: Any, story_sum: Any, story_norm: float, half: int) -> float:
+    """The cosine of an article's embedding with its story's summed ones, in one encoder's half
+    (0: the stock encoder, 1: the lead encoder fine-tuned to tell events apart)."""
+    if doc is None or story_norm <= 1e-9:
+        return 0.0
+    part = slice(0, DENSE_HALF) if half == 0 else slice(DENSE_HALF, None)
+    return float(doc[part] @ story_sum[part]) / story_norm
 
 
 def country_conflict(doc: DocVec, story: Story) -> tuple[float, float]:

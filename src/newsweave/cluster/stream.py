@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..analyse import with_vectors
+from ..analyse import VECTOR_SIZE, with_vectors
 from ..model import Analysis
 from .merge import (BODY_COS, DAY, RANK_OFF, FEATURES, JOIN_EXTRA, DocVec, MergeModel, Story, features, load_model,
                     vectorise, with_members, _tree_value)
@@ -61,10 +61,21 @@ class StoryClusterer:
         self.reset()
 
     # -- state ---------------------------------------------------------------------------------
+    @property
+    def model_(self) -> MergeModel:
+        """The merge model in use: ``model``, a fitted one, or the shipped one, loaded on first use
+        (a fit needs none, so a version with new features can be fitted)."""
+        if self._model is None:
+            self._model = load_model()
+        return self._model
+
+    @model_.setter
+    def model_(self, model: MergeModel) -> None:
+        self._model = model
+
     def reset(self) -> StoryClusterer:
         """Forget every story and the stream's term counts (the merge model stays)."""
-        self.model_ = self.model if self.model is not None else (
-            getattr(self, "model_", None) or load_model())
+        self._model = self.model if self.model is not None else getattr(self, "_model", None)
         self.df_ = DocFreq(load_background() if self.background else None)
         self.stories_: dict[str, Story] = {}  # active stories, least recently updated first
         self.postings_: dict[str, dict[str, None]] = {}
@@ -82,7 +93,8 @@ class StoryClusterer:
     def prepare(analysis: Analysis) -> Prepared:
         """What ``assign`` reads of ``analysis``, independent of the stream: any process can make it
         ahead (the article's counted terms and its dense embedding)."""
-        if analysis.vector is None:  # (an analysis stored before vectors were kept)
+        if analysis.vector is None or analysis.vector.size not in (0, VECTOR_SIZE):
+            analysis.vector = None  # (stored before vectors were kept, or before the lead encoder's half)
             with_vectors([analysis])
         return Prepared(doc_terms(analysis), analysis.vector if analysis.vector.size else None)
 
