@@ -401,6 +401,6 @@ def test_lead_vectors_are_stored_and_reloaded_for_later_clustering(tmp_path, see
         # the stock encoder's embedding of the lead, then the fine-tuned lead encoder's
         assert an.vector is not None and an.vector.shape == (768,) and an.vector.dtype == np.float32
         assert float(an.vector[:384] @ encode_sentences([lead_text(an.article)])[0]) > 0.999
-        # (int8 with dynamic activation ranges: a lead encoded in another batch differs a little)
-        assert float(an.vector[384:] @ encode_sentences([lead_text(an.article)], leads=True)[0]) > 0.99
+        # (the lead encoder runs one lead at a time, so its embedding is the same in any batch)
+        assert float(an.vector[384:] @ encode_sentences([lead_text(an.article)], leads=True)[0]) > 0.9999
         assert float(an.vector[:384] @ an.vector[384:]) < 0.99  # two models, two embeddings

