@@ -75,14 +75,10 @@ def with_vectors(analyses: list[Analysis]) -> list[Analysis]:
     by the stock all-MiniLM-L6-v2, then by the lead encoder fine-tuned to tell events apart, side
     by side (``VECTOR_SIZE`` floats; an empty array for an article with no words), encoded in batches.
     Story clustering weighs the two cosines as two features."""
-    import numpy as np
-
     todo = [an for an in analyses if an.vector is None]
     for k in range(0, len(todo), VECTOR_BATCH):
         batch = todo[k:k + VECTOR_BATCH]
-        texts = [lead_text(an.article) for an in batch]
-        both = np.hstack([models.encode_sentences(texts), models.encode_sentences(texts, leads=True)])
-        for an, vec in zip(batch, both):
+        for an, vec in zip(batch, models.encode_leads([lead_text(an.article) for an in batch])):
             an.vector = vec if vec.any() else vec[:0]
     return analyses
 

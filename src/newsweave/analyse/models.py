@@ -185,17 +185,34 @@ def encode_sentences(texts: list[str], leads: bool = False):
     """Unit-length contextual embeddings (float32, one row per text: the mean of the tokens' last
     hidden states, as sentence-transformers pools all-MiniLM-L6-v2); an empty text gives a zero row.
     ``leads``: with the lead encoder fine-tuned for telling events apart (``lead_encoder``)."""
+    encoder = lead_encoder() if leads else sentence_encoder()
+    encodings = encoder[0].encode_batch(list(texts), add_special_tokens=False)
+    return _pooled(encodings, encoder, LEAD_BATCH if leads else ENCODER_BATCH)
+
+
+def encode_leads(texts: list[str]):
+    """Each text's ``encode_sentences`` embedding by the stock encoder, then by the lead encoder,
+    side by side (float32, one row of 768 per text), from one tokenisation (the two share it)."""
     import numpy as np
 
-    encoder = lead_encoder() if leads else sentence_encoder()
-    tokenizer = encoder[0]
-    out = np.zeros((len(texts), 384), dtype=np.float32)
-    # The lead encoder's int8 layers scale activations by the range of the whole batch, so a lead
-    # run beside others comes out a little different (cosine down to 0.99): enough to flip a
-    # borderline join between a single-process ingest and a backfill. One lead at a time, it is
-    # the same wherever it runs (about 7 ms a lead against 6 batched).
-    encodings = tokenizer.encode_batch(list(texts), add_special_tokens=False)
-    for batch, hidden, mask in _hidden_states(encodings, encoder, 1 if leads else ENCODER_BATCH):
+    stock, lead = sentence_encoder(), lead_encoder()
+    encodings = stock[0].encode_batch(list(texts), add_special_tokens=False)
+    return np.hstack([_pooled(encodings, stock, ENCODER_BATCH), _pooled(encodings, lead, LEAD_BATCH)])
+
+
+# The lead encoder's int8 layers scale activations by the range of the whole batch, so a lead run
+# beside others comes out a little different (cosine down to 0.99): enough to flip a borderline
+# join between a single-process ingest and a backfill. One lead at a time, it is the same wherever
+# it runs (about 7 ms a lead against 6 batched).
+LEAD_BATCH = 1
+
+
+def _pooled(encodings, encoder, batch_size: int):
+    """Mean-pooled, unit-length last hidden states of tokenised texts (a zero row for no tokens)."""
+    import numpy as np
+
+    out = np.zeros((len(encodings), 384), dtype=np.float32)
+    for batch, hidden, mask in _hidden_states(encodings, encoder, batch_size):
         pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
         pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
         out[batch] = pooled
