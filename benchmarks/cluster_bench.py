@@ -4,6 +4,12 @@
     # every fit also trains on NeuS-AllSides train (4 chunks of 300 stories) and the UCI stream's
     # first half (--mix, --neus-chunks), never on NeuS-val or UCI's second half
     .venv/bin/python benchmarks/cluster_bench.py quality --cache /tmp/nwcache --trees 300 --neus-chunks 4
+    # a lead encoder fine-tuned with ECB+ too, as two twins (scripts/finetune_leads.py --ecb ...
+    # --ecb-topics odd:1-35, and even:1-35; copy the odd one into src/newsweave/data/ to measure it):
+    # each ECB+ article gets the lead vector of the twin that never saw its topic, so that no fit or
+    # score reads a lead vector fitted on its own article (README: tried in session 13, not shipped)
+    .venv/bin/python benchmarks/cluster_bench.py quality --cache /tmp/nwcache --trees 300 --neus-chunks 4 \
+        --lead-twins /tmp/leads-odd.onnx,/tmp/leads-even.onnx
     # (folds can be spread over processes: --parts cv --fold 0,1 ...)
     # fit on every ECB+ topic plus the same extra sets and write src/newsweave/data/cluster_model.json
     .venv/bin/python benchmarks/cluster_bench.py quality --cache /tmp/nwcache --trees 300 --neus-chunks 4 \
@@ -52,6 +58,7 @@ NEUS_CHUNK = 300  # NeuS training stories streamed together (NeuS-val streams 30
 FALLBACK = ROOT / "tests" / "data" / "cluster" / "ecbplus-48.jsonl"
 MODEL = ROOT / "src" / "newsweave" / "data" / "cluster_model.json"
 TRAIN_TOPICS = range(1, 23)  # the fixed split: train on topics 1-22, test on 23-35
+LEAD_ENCODER = ROOT / "src" / "newsweave" / "data" / "minilm-leads-int8.onnx"
 
 
 def rows_of(path: Path) -> list[dict]:
@@ -75,12 +82,53 @@ def analysed(rows: list[dict], cache: str | None, name: str):
     key = hashlib.sha1(json.dumps([r["id"] for r in rows]).encode()).hexdigest()[:10]
     path = Path(cache) / f"{name}-{key}.pkl" if cache else None
     if path and path.exists():
-        return pickle.loads(path.read_bytes())
+        return with_leads(pickle.loads(path.read_bytes()), LEAD_ENCODER, cache, f"{name}-{key}")
     result = list(analyse([clean(article_from_row(r)) for r in rows], n_process=2))
     if path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pickle.dumps(result))
     return result
+
+
+def with_leads(analyses: list, encoder: Path, cache: str | None, name: str) -> list:
+    """The analyses with the lead half of each vector (the fine-tuned encoder's 384 floats) encoded by
+    ``encoder``: a cache made before the shipped lead encoder changed, or a cross-fitted twin
+    (``--lead-twins``). The encodings are kept beside the cache, by the encoder file's hash."""
+    import numpy as np
+
+    from newsweave.analyse import lead_text, models
+
+    tag = hashlib.sha1(encoder.read_bytes()).hexdigest()[:10]
+    path = Path(cache) / f"{name}-leads-{tag}.npy" if cache else None
+    if path and path.exists():
+        leads = np.load(path)
+    else:
+        tokenizer = models.sentence_encoder()[0]
+        encodings = tokenizer.encode_batch([lead_text(an.article) for an in analyses], add_special_tokens=False)
+        leads = models._pooled(encodings, (tokenizer, models._session(str(encoder))), models.LEAD_BATCH)
+        if path:
+            np.save(path, leads)
+    out = []
+    for an, lead in zip(analyses, leads):
+        if an.vector is not None and len(an.vector):
+            an = copy.copy(an)
+            an.vector = np.concatenate([an.vector[:384], lead]).astype(np.float32)
+        out.append(an)
+    return out
+
+
+def ecb_analysed(rows: list[dict], args) -> list:
+    """ECB+ analyses; with ``--lead-twins ODD,EVEN`` (lead encoders fine-tuned with ECB+'s odd or even
+    topics) each article's lead vector comes from the twin that never saw its topic, so that the join
+    model learns from, and is scored on, lead similarities like those of articles the encoder never saw."""
+    analyses = analysed(rows, args.cache, "ecb")
+    if not args.lead_twins:
+        return analyses
+    key = "ecb-" + hashlib.sha1(json.dumps([r["id"] for r in rows]).encode()).hexdigest()[:10]
+    odd, even = (Path(p) for p in args.lead_twins.split(","))
+    by_odd = with_leads(analyses, odd, args.cache, key)
+    by_even = with_leads(analyses, even, args.cache, key)
+    return [by_even[i] if r["topic"] % 2 else by_odd[i] for i, r in enumerate(rows)]
 
 
 def stream_scores(clusterer, analyses, gold, shuffles: int, seed: int = 100) -> tuple[float, float, float]:
@@ -162,7 +210,7 @@ def baseline_f1(rows, train, test) -> tuple[float, float]:
 
 def quality(args) -> None:
     rows = rows_of(ECB)
-    analyses = analysed(rows, args.cache, "ecb")
+    analyses = ecb_analysed(rows, args)
     gold, topic = [r["story"] for r in rows], [r["topic"] for r in rows]
     print(f"ECB+ topics 1-35: {len(rows)} articles, {len(set(gold))} stories; streaming B-cubed, "
           f"mean of {args.shuffles} random arrival orders (no timestamps)")
@@ -209,7 +257,8 @@ def write_model(rows, analyses, gold, args, extra) -> None:
     data["info"]["trained_on"] = (
         "ECB+ topics 1-35 (all 772 articles)" + "".join(f", {g} ({n} articles)" for g, n in sorted(Counter(
             extra[2]).items())) + f"; weights {args.weights or 'equal per corpus'}; benchmarks/cluster_bench.py "
-        f"quality --write-model --mix {args.mix} --neus-chunks {args.neus_chunks}")
+        f"quality --write-model --mix {args.mix} --neus-chunks {args.neus_chunks}"
+        + (f" --lead-twins {args.lead_twins}" if args.lead_twins else ""))
     data["baseline_threshold"], bf = tune_baseline([r["text"] for r in rows], gold)
     data["info"]["baseline_bcubed_f1_on_training"] = round(bf, 4)
     MODEL.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
@@ -297,7 +346,7 @@ def errors(args) -> None:
     from newsweave.cluster.merge import MergeModel
 
     rows = rows_of(ECB)
-    analyses = analysed(rows, args.cache, "ecb")
+    analyses = ecb_analysed(rows, args)
     gold, topic = [r["story"] for r in rows], [r["topic"] for r in rows]
     test = [i for i in range(len(rows)) if topic[i] not in TRAIN_TOPICS]
     if args.model:
@@ -538,6 +587,9 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=20000, help="speed: stream length")
     ap.add_argument("--processes", default="1,2", help="speed: 1 (all in one process), 2 (articles prepared "
                     "in a second process), or both, each in a fresh interpreter (1,2)")
+    ap.add_argument("--lead-twins", help="ODD.onnx,EVEN.onnx: lead encoders fine-tuned with ECB+'s odd / even "
+                    "topics (scripts/finetune_leads.py --ecb-topics odd:1-35); each ECB+ article's lead vector "
+                    "comes from the twin that never saw its topic (quality, errors)")
     ap.add_argument("--model", help="errors: a merge model JSON to diagnose instead of fitting one")
     args = ap.parse_args()
     if args.what != "speed" and not ECB.exists():
