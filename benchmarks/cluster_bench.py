@@ -73,16 +73,20 @@ def rows_of(path: Path) -> list[dict]:
     return rows
 
 
+def cache_name(rows: list[dict], name: str) -> str:
+    """The cache files' stem for these rows: ``name`` and a hash of their ids."""
+    return f"{name}-{hashlib.sha1(json.dumps([r['id'] for r in rows]).encode()).hexdigest()[:10]}"
+
+
 def analysed(rows: list[dict], cache: str | None, name: str):
     """Clean + analyse rows (the slow spaCy step), pickled under ``cache`` between runs."""
     from newsweave.analyse import analyse
     from newsweave.clean import clean
     from newsweave.evaluate.clustering import article_from_row
 
-    key = hashlib.sha1(json.dumps([r["id"] for r in rows]).encode()).hexdigest()[:10]
-    path = Path(cache) / f"{name}-{key}.pkl" if cache else None
+    path = Path(cache) / f"{cache_name(rows, name)}.pkl" if cache else None
     if path and path.exists():
-        return with_leads(pickle.loads(path.read_bytes()), LEAD_ENCODER, cache, f"{name}-{key}")
+        return with_leads(pickle.loads(path.read_bytes()), LEAD_ENCODER, cache, cache_name(rows, name))
     result = list(analyse([clean(article_from_row(r)) for r in rows], n_process=2))
     if path:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,12 +95,13 @@ def analysed(rows: list[dict], cache: str | None, name: str):
 
 
 def with_leads(analyses: list, encoder: Path, cache: str | None, name: str) -> list:
-    """The analyses with the lead half of each vector (the fine-tuned encoder's 384 floats) encoded by
+    """The analyses with the lead half of each vector (the fine-tuned encoder's floats) encoded by
     ``encoder``: a cache made before the shipped lead encoder changed, or a cross-fitted twin
     (``--lead-twins``). The encodings are kept beside the cache, by the encoder file's hash."""
     import numpy as np
 
     from newsweave.analyse import lead_text, models
+    from newsweave.cluster.merge import DENSE_HALF
 
     tag = hashlib.sha1(encoder.read_bytes()).hexdigest()[:10]
     path = Path(cache) / f"{name}-leads-{tag}.npy" if cache else None
@@ -112,7 +117,7 @@ def with_leads(analyses: list, encoder: Path, cache: str | None, name: str) -> l
     for an, lead in zip(analyses, leads):
         if an.vector is not None and len(an.vector):
             an = copy.copy(an)
-            an.vector = np.concatenate([an.vector[:384], lead]).astype(np.float32)
+            an.vector = np.concatenate([an.vector[:DENSE_HALF], lead]).astype(np.float32)
         out.append(an)
     return out
 
@@ -124,10 +129,9 @@ def ecb_analysed(rows: list[dict], args) -> list:
     analyses = analysed(rows, args.cache, "ecb")
     if not args.lead_twins:
         return analyses
-    key = "ecb-" + hashlib.sha1(json.dumps([r["id"] for r in rows]).encode()).hexdigest()[:10]
     odd, even = (Path(p) for p in args.lead_twins.split(","))
-    by_odd = with_leads(analyses, odd, args.cache, key)
-    by_even = with_leads(analyses, even, args.cache, key)
+    by_odd = with_leads(analyses, odd, args.cache, cache_name(rows, "ecb"))
+    by_even = with_leads(analyses, even, args.cache, cache_name(rows, "ecb"))
     return [by_even[i] if r["topic"] % 2 else by_odd[i] for i, r in enumerate(rows)]
 
 
