@@ -239,13 +239,43 @@ def test_ingest_still_creates_the_database(tmp_path):
 def test_an_input_without_articles_is_an_error_as_for_ingest(tmp_path, command, content, words):
     src = tmp_path / "in.jsonl"
     src.write_bytes(content)
+    earlier = '{"id": "a", "story": "s1", "duplicate_of": null}\n'
+    (tmp_path / "out.jsonl").write_text(earlier)  # the result of an earlier run
     out = ["--db", str(tmp_path / "x.db"), "-q"] if command == "ingest" else ["-o", str(tmp_path / "out.jsonl")]
     result = invoke(command, str(src), *out)
     assert result.exit_code == 1, result.output
     assert f"error: {src}: {words}\n" in result.output
     assert result.output.count("error:") == 1
-    if command != "ingest":
-        assert (tmp_path / "out.jsonl").read_text() == ""  # an empty result, as for bad lines: written
+    # nothing to write: the failed run leaves the earlier output as it was
+    assert (tmp_path / "out.jsonl").read_text() == earlier
+
+
+@pytest.mark.parametrize("command", ["cluster", "compare", "summarize"])
+def test_an_input_of_only_bad_lines_keeps_the_earlier_output(tmp_path, command):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": \n{"id": ["x"], "story": "s", "text": "A list is no id."}\n')
+    (tmp_path / "out.jsonl").write_text("earlier\n")
+    result = invoke(command, str(src), "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 1
+    assert f"error: {src}:1: malformed JSON" in result.output
+    assert f"error: {src}:2: field 'id' must be a string or an integer, got an array" in result.output
+    assert (tmp_path / "out.jsonl").read_text() == "earlier\n"
+
+
+def test_integer_ids_come_back_as_integers(tmp_path):
+    """Scripts join the output back to their input by id: 7 must stay 7, not become "7"."""
+    src = tmp_path / "in.jsonl"
+    text = "The mayor of Lyon resigned on Friday after a corruption scandal, the city council said."
+    src.write_text(json.dumps({"id": 7, "story": 3, "text": text, "outlet": "AFP"}) + "\n"
+                   + json.dumps({"id": "b", "story": 3, "text": text.replace("resigned", "stepped down"),
+                                 "outlet": "Reuters"}) + "\n")
+    clustered = [json.loads(x) for x in invoke("cluster", str(src), "-q").output.splitlines()]
+    assert [c["id"] for c in clustered] == [7, "b"]
+    facts = [json.loads(x) for x in invoke("compare", str(src)).output.splitlines()]
+    assert facts and all(f["story"] == 3 for f in facts)
+    assert {s["article"] for f in facts for s in f["sources"]} == {7, "b"}
+    summary = json.loads(invoke("summarize", str(src)).output)
+    assert summary["story"] == 3 and summary["summary"][0]["sources"][0] in (7, "b")
 
 
 def test_an_empty_standard_input_is_said_too():

@@ -493,6 +493,43 @@ def test_compare_command_writes_facts_with_exact_offsets(tmp_path, seed_paths, c
     assert guard and {s["article"] for s in guard[0]["sources"]} == {"a0", "a1"}
 
 
+def test_compare_command_finds_a_syndicated_copy_with_a_new_first_line(tmp_path, seed_paths, cli_env):
+    """A wire copy that adds its own first sentence and names another outlet is still a copy:
+    `compare` finds it as ingest does, so it adds a source but no independent corroboration."""
+    texts = [p.read_text(encoding="utf-8") for p in seed_paths]
+    src = tmp_path / "in.jsonl"
+    copy = "ISLAMABAD (Reuters) - Kazakhstan's president is in Pakistan this week.\n\n" + texts[1]
+    src.write_text("\n".join(json.dumps(r) for r in (
+        {"id": "a0", "text": texts[0], "story": "kz", "outlet": "Dawn"},
+        {"id": "a1", "text": texts[1], "story": "kz", "outlet": "TDI"},
+        {"id": "wire", "text": copy, "story": "kz", "outlet": "Reuters"})) + "\n", encoding="utf-8")
+    r = subprocess.run([NEWSWEAVE, "compare", str(src), "--level", "statement"], capture_output=True, text=True,
+                       env=cli_env)
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    copied = [row for row in rows if {"a1", "wire"} <= {s["article"] for s in row["sources"]}]
+    assert copied  # the copy's sentences are sources of the original's facts ...
+    for row in copied:  # ... but never an outlet of their own
+        assert "Reuters" not in row["outlets"]
+        if {s["article"] for s in row["sources"]} == {"a1", "wire"}:
+            assert row["status"] == "single_source"
+
+
+def test_summary_sentences_holding_one_side_of_a_conflict_say_so(tmp_path, cli_env):
+    src = tmp_path / "in.jsonl"
+    rows = [("a", "Dawn", "Flooding in Valencia killed 12 people on Tuesday, officials said. Rescue teams searched "
+                          "for survivors in the towns of Paiporta and Catarroja."),
+            ("b", "TDI", "Floods in Valencia killed 14 people on Tuesday, officials said. Rescue teams searched "
+                         "for survivors in Paiporta and Catarroja through the night.")]
+    src.write_text("\n".join(json.dumps({"id": i, "outlet": o, "text": t, "story": "v"}) for i, o, t in rows) + "\n")
+    r = subprocess.run([NEWSWEAVE, "summarize", str(src)], capture_output=True, text=True, env=cli_env)
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)["summary"]
+    tolls = [s for s in summary if "killed" in s["text"]]
+    assert tolls and all(s["disputed"] for s in tolls)
+    assert not any(s["disputed"] for s in summary if "killed" not in s["text"])
+
+
 def test_alignment_on_real_ecbplus_stories_is_precise():
     """Held-out ECB+ topics (24, 34): the statement-level facts' sentence pairs are mostly gold
     pairs, far more precisely than the TF-IDF baseline's; the event-level cut of the same model

@@ -404,3 +404,36 @@ def test_lead_vectors_are_stored_and_reloaded_for_later_clustering(tmp_path, see
         # (the lead encoder runs one lead at a time, so its embedding is the same in any batch)
         assert float(an.vector[384:] @ encode_sentences([lead_text(an.article)], leads=True)[0]) > 0.9999
         assert float(an.vector[:384] @ an.vector[384:]) < 0.99  # two models, two embeddings
+
+
+def test_pages_without_article_text_are_errors_not_stories(tmp_path, cli_env):
+    """A navigation-only page and a file of share / read-more lines are no articles: each is an
+    error naming its file, and the real article beside them is stored."""
+    nav = tmp_path / "nav.html"
+    nav.write_text("<html><body><nav>Home | News | Sport</nav><footer>Copyright 2024</footer></body></html>")
+    furniture = tmp_path / "furniture.txt"
+    furniture.write_text("Share this article\nRead more\n\n")
+    db = str(tmp_path / "x.db")
+    proc = newsweave("ingest", str(nav), str(furniture), str(SEEDS[0]), "--db", db, "-q", env=cli_env)
+    assert proc.returncode == 1
+    assert f"error: {nav}: no article text" in proc.stderr
+    assert f"error: {furniture}: no article text" in proc.stderr
+    listed = json.loads(newsweave("stories", "--db", db, "--format", "json", env=cli_env).stdout)
+    stories = listed["stories"] if isinstance(listed, dict) else listed
+    assert len(stories) == 1 and "Share this" not in stories[0]["title"]
+
+
+def test_a_late_titled_article_does_not_rename_a_story():
+    from newsweave.model import Analysis, Article, Sentence
+    from newsweave.pipeline import story_title
+
+    def analysis(text, title=None):
+        an = Analysis(article=Article(id=text, text=text, title=title))
+        an.sentences = [Sentence(text, 0, 0, len(text), text)]
+        return an
+
+    untitled = [analysis(f"A strong earthquake hit the Iranian island of Qeshm on Sunday, report {i} said.")
+                for i in range(3)]
+    late = analysis("A quake shook Chile.", title="Quake in Chile")
+    assert story_title(untitled + [late]) == story_title(untitled)
+    assert story_title([late] + untitled) == "Quake in Chile"

@@ -213,6 +213,15 @@ def is_furniture(line: str) -> bool:
     return bool(FURNITURE.match(line)) or _is_credit_line(line)
 
 
+def only_furniture(text: str) -> bool:
+    """True when no line of ``text`` is article text: each is blank, page furniture or wordless
+    ("Share this article", "Read more", "| |"). Such an input is no article."""
+    return not any(_WORDY.search(line) and not is_furniture(line) for line in text.splitlines())
+
+
+_WORDY = re.compile(r"[^\W\d_]{2}")
+
+
 def parse_dateline(line: str) -> tuple[dict[str, str] | None, int]:
     """The dateline at the start of ``line`` and how many characters it takes."""
     m = DATELINE_WITH_OUTLET.match(line)

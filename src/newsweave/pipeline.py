@@ -17,7 +17,7 @@ from typing import Any
 from .analyse.pool import Analyser
 from .analyse.entities import canonicalise
 from .analyse.events import merge_events
-from .clean import clean_batch
+from .clean import clean_batch, only_furniture
 from .cluster import StoryClusterer
 from .compare import compare_story
 from .dedup import DuplicateFinder
@@ -96,9 +96,14 @@ def independent_sources(members: list[tuple[Analysis, str | None]]) -> list[str]
     return seen
 
 
+TITLE_FROM_FIRST = 3  # a story's title is taken from one of its first articles
+
+
 def story_title(analyses: list[Analysis]) -> str:
-    """The earliest non-empty article title, else the first sentence of the first article."""
-    for an in analyses:
+    """The title of one of the story's first articles, else the first sentence of the first article.
+    Only the first few are looked at, so that a late arrival does not rename an established story
+    of untitled reports (plain-text reports have none)."""
+    for an in analyses[:TITLE_FROM_FIRST]:
         if an.article.title:
             return an.article.title.strip()
     firsts = [an.sentences[0].text for an in analyses if an.sentences]
@@ -222,6 +227,10 @@ class Pipeline:
             if isinstance(item, InputError):
                 log.debug("skipped: %s", item)  # the caller reports report.errors (the CLI: once, as "error: …")
                 report.errors.append(item)
+                continue
+            if only_furniture(item.text):  # stored, it would open a story titled "Share this article"
+                report.errors.append(InputError(item.source or item.id, "no article text: every line is page "
+                                                "furniture (share / read-more / copyright lines)"))
                 continue
             report.read += 1
             report.article_ids.append(item.id)

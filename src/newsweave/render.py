@@ -59,8 +59,11 @@ def story_text(story: dict[str, Any], markdown: bool = False) -> str:
         lines.append(f"{bullet}[{numbers[a['id']]}] {a.get('title') or a['id']}" + (f" — {meta}" if meta else "") + dup)
     if story.get("summary"):
         lines += ["", f"{h2}Summary"]
+        facts = story.get("facts", [])
         for s in story["summary"]:
-            lines.append(f"{bullet}{s['text']} {_cite(s['sources'], numbers)}")
+            disputed = any(0 <= i < len(facts) and facts[i]["status"] == "conflicting" for i in s.get("facts", []))
+            lines.append(f"{bullet}{s['text']} {_cite(s['sources'], numbers)}"
+                         + (" (disputed: see the conflicting facts)" if disputed else ""))
     for status, heading in (("conflicting", "Conflicting"), ("corroborated", "Corroborated"),
                             ("single_source", "Single source")):
         facts = [f for f in story.get("facts", []) if f["status"] == status]

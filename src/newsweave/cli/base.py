@@ -109,6 +109,14 @@ def empty_input(path: str) -> NewsweaveError:
     return InputError(path, "empty file (only whitespace)" if blank else "empty file")
 
 
+GIVEN_ID = "\x00given_id"  # the row's id as given, when not a string (no JSON field can clash: NULs are dropped)
+
+
+def given_ids(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each row's id (a string, as newsweave keys articles) -> the id as the input gave it (1 stays 1)."""
+    return {r["id"]: r.get(GIVEN_ID, r["id"]) for r in rows}
+
+
 def read_rows(path: str, need: tuple[str, ...] = ("id", "text"), title_for_text: bool = False
               ) -> tuple[list[dict[str, Any]], list[InputError]]:
     """JSON objects, one per line of ``path`` (- for stdin), and an error naming the line of each
@@ -128,11 +136,15 @@ def read_rows(path: str, need: tuple[str, ...] = ("id", "text"), title_for_text:
                 row = InputError(path, f"field 'text' must be a string, got {json_type(text)}", n)
             elif not (text or "").strip() and not (isinstance(title, str) and title.strip()):
                 row = InputError(path, "missing text", n)
+        if not isinstance(row, InputError) and (isinstance(row["id"], bool) or not isinstance(row["id"], (str, int))):
+            row = InputError(path, f"field 'id' must be a string or an integer, got {json_type(row['id'])}", n)
         if not isinstance(row, InputError) and str(row["id"]) in seen:
             row = InputError(path, f"id {str(row['id'])!r} appears twice (the first is kept)", n)
         if isinstance(row, InputError):
             errors.append(row)
             continue
+        if not isinstance(row["id"], str):  # an integer id is written back as the integer it was
+            row[GIVEN_ID] = row["id"]
         row["id"] = str(row["id"])
         seen.add(row["id"])
         rows.append(row)

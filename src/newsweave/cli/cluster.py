@@ -9,8 +9,8 @@ import click
 from tqdm import tqdm
 
 from ..errors import InputError
-from .base import (DEFAULT_PROCESSES, echo_error, echo_json, empty_input, format_option, main, output_file,
-                   quiet_option, read_rows)
+from .base import (DEFAULT_PROCESSES, echo_error, echo_json, empty_input, format_option, given_ids, main,
+                   output_file, quiet_option, read_rows)
 from .compare import eval_group
 
 
@@ -64,6 +64,8 @@ def cluster(input_path, output_path, n_process, quiet):
     if not rows and not errors:  # not one line but blank ones: an error, as for ingest
         errors = [empty_input(input_path)]
         echo_error(str(errors[0]))
+    if not rows:  # nothing to cluster: an earlier output at -o is left as it was
+        sys.exit(1)
     if n_process is None:
         n_process = DEFAULT_PROCESSES if len(rows) >= PARALLEL_FROM else 1
     with output_file(output_path) as out:  # an unwritable output stops the command before the work
@@ -71,7 +73,10 @@ def cluster(input_path, output_path, n_process, quiet):
         results = cluster_articles(articles_from_rows(rows, input_path, title_for_text=True),
                                    n_process=n_process, progress=bar.update)
         bar.close()
+        given = given_ids(rows)
         for r in results:
+            r = {**r, "id": given.get(r["id"], r["id"]),
+                 "duplicate_of": given.get(r["duplicate_of"], r["duplicate_of"]) if r["duplicate_of"] else None}
             out.write(json.dumps(r, ensure_ascii=False) + "\n")
     if errors:
         sys.exit(1)

@@ -14,7 +14,7 @@ import click
 from ..errors import InputError
 from ..read.jsonl import jsonl_records
 from ..model import Analysis, Article, to_dict
-from .base import echo_error, echo_json, empty_input, main, output_file, read_rows
+from .base import GIVEN_ID, echo_error, echo_json, empty_input, main, output_file, read_rows
 
 
 @main.group("eval")
@@ -22,7 +22,22 @@ def eval_group() -> None:
     """Score newsweave against gold data (facts, summaries, clustering)."""
 
 
-def read_story_articles(path: str) -> tuple[dict[str, list[Article]], list[InputError]]:
+class AsGiven:
+    """Article ids and story labels as the input gave them (an integer stays an integer), for
+    writing results that scripts join back to their input."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, object] = {}
+        self.stories: dict[str, object] = {}
+
+    def article(self, article_id: str) -> object:
+        return self.ids.get(article_id, article_id)
+
+    def story(self, story: str) -> object:
+        return self.stories.get(story, story)
+
+
+def read_story_articles(path: str, given: AsGiven | None = None) -> tuple[dict[str, list[Article]], list[InputError]]:
     """Articles of a JSONL file (``id``, ``text``, ``story``; optional ``outlet``, ``url``,
     ``published``, ``title``) grouped by story, in order of first appearance. An id seen before
     is an error (its first line is kept): a fact's sources name articles by id."""
@@ -32,13 +47,18 @@ def read_story_articles(path: str) -> tuple[dict[str, list[Article]], list[Input
     stories: dict[str, list[Article]] = {}
     for d, article in zip(rows, articles_from_rows(rows, path)):
         stories.setdefault(str(d["story"]), []).append(article)
+        if given is not None:
+            given.ids[article.id] = d.get(GIVEN_ID, d["id"])
+            given.stories[str(d["story"])] = d["story"]
     return stories, errors
 
 
 def _analysed(stories: dict[str, list[Article]]) -> Iterator[tuple[str, list[Analysis], dict[str, str]]]:
-    """Clean and analyse every story; exact copies within a story count as one source."""
+    """Clean and analyse every story; copies within a story (exact, syndicated with a new first
+    paragraph, lightly edited: the ingest's MinHash test) count as one source, the earliest one's."""
     from ..analyse import analyse
     from ..clean import clean_batch
+    from ..dedup import DuplicateFinder
 
     articles = [a for arts in stories.values() for a in arts]
     clean_batch(articles)
@@ -48,9 +68,12 @@ def _analysed(stories: dict[str, list[Article]]) -> Iterator[tuple[str, list[Ana
     for story, arts in stories.items():
         first: dict[str, str] = {}
         duplicate_of = {}
-        for a in arts:
-            if a.content_hash in first and first[a.content_hash] != a.id:
-                duplicate_of[a.id] = first[a.content_hash]
+        finder = DuplicateFinder()
+        # publication order, as ingest and `cluster` take articles (input order when undated)
+        for a in sorted(arts, key=lambda a: (a.published is None, a.published or "")):
+            original = first.get(a.content_hash) or finder.add(a)
+            if original is not None and original != a.id:
+                duplicate_of[a.id] = original
             first.setdefault(a.content_hash, a.id)
         yield story, [done[id(a)] for a in arts], duplicate_of
 
@@ -89,13 +112,18 @@ def compare_cmd(input_path: str, output: str, level: str) -> None:
     """
     from ..compare import compare_story_levels
 
-    stories, errors = _read(input_path)
+    given = AsGiven()
+    stories, errors = _read(input_path, given)
     with output_file(output) as out:
         for story, analyses, dups in _analysed(stories):
             for lv, fact in compare_story_levels(analyses, dups, story_id=story, level=level):
                 d = to_dict(fact)
-                out.write(json.dumps({"story": story, "level": lv, "text": d["text"], "status": d["status"],
-                                      "sources": d["sources"], "outlets": d["outlets"], "values": d["values"]},
+                sources = [{**src, "article": given.article(src["article"])} for src in d["sources"]]
+                values = [{**v, "article": given.article(v["article"])} if isinstance(v, dict) and "article" in v else v
+                          for v in d["values"]]
+                out.write(json.dumps({"story": given.story(story), "level": lv, "text": d["text"],
+                                      "status": d["status"], "sources": sources, "outlets": d["outlets"],
+                                      "values": values},
                                      ensure_ascii=False) + "\n")
     _report_errors(errors)
     if errors:
@@ -110,8 +138,10 @@ def compare_cmd(input_path: str, output: str, level: str) -> None:
 def summarize_cmd(input_path: str, output: str, max_sentences: int) -> None:
     """A short cited summary per story: one JSON line per story.
 
-    IN.jsonl as for `compare`. Each output line is {"story", "summary": [{"text", "sources"}]}:
-    every sentence is written by an article it cites (sources: article ids).
+    IN.jsonl as for `compare`. Each output line is {"story", "summary": [{"text", "sources",
+    "disputed"}]}: every sentence is written by an article it cites (sources: article ids);
+    "disputed" is true when the sentence states one side of a conflicting fact (another outlet
+    gives another number, date, name or place, or denies it).
 
     \b
     Example:
@@ -120,27 +150,35 @@ def summarize_cmd(input_path: str, output: str, max_sentences: int) -> None:
     from ..compare import compare_story
     from ..summarise import summarise
 
-    stories, errors = _read(input_path)
+    given = AsGiven()
+    stories, errors = _read(input_path, given)
     with output_file(output) as out:
         for story, analyses, dups in _analysed(stories):
-            summary = summarise(compare_story(analyses, dups, story_id=story), analyses, max_sentences=max_sentences)
-            out.write(json.dumps({"story": story, "summary": [{"text": s.text, "sources": s.sources} for s in summary]},
-                                 ensure_ascii=False) + "\n")
+            facts = compare_story(analyses, dups, story_id=story)
+            summary = summarise(facts, analyses, max_sentences=max_sentences)
+            # a sentence holding one side of a conflicting fact says so: it is not settled
+            out.write(json.dumps({"story": given.story(story), "summary": [
+                {"text": s.text, "sources": [given.article(a) for a in s.sources],
+                 "disputed": any(facts[i].status == "conflicting" for i in s.facts)} for s in summary]},
+                ensure_ascii=False) + "\n")
     _report_errors(errors)
     if errors:
         sys.exit(1)
 
 
-def _read(path: str) -> tuple[dict[str, list[Article]], list[InputError]]:
+def _read(path: str, given: AsGiven | None = None) -> tuple[dict[str, list[Article]], list[InputError]]:
     """The input's stories; an input that cannot be opened stops the command (exit 2, as `cluster`);
     one with no line but blank ones is an error (exit 1, as for `ingest`)."""
     try:
-        stories, errors = read_story_articles(path)
+        stories, errors = read_story_articles(path, given)
     except OSError as e:
         echo_error(f"{path}: {e.strerror or e}")
         sys.exit(2)
     if not stories and not errors:  # not one line but blank ones: an error (exit 1), as for ingest
         errors = [empty_input(path)]
+    if not stories:  # nothing to compare: exit before the output is opened, so an earlier one is kept
+        _report_errors(errors)
+        sys.exit(1)
     return stories, errors
 
 

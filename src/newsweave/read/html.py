@@ -89,9 +89,9 @@ def article_from_html(html: str, path: str, source: str, outlet: str | None = No
     meta = _extract(html, url)
     text = meta.get("text") or ""
     too_deep = False
-    if len(text.split()) < limits.MIN_HTML_WORDS:
+    if _words(text) < limits.MIN_HTML_WORDS:
         text, too_deep = _visible_text(html, drop_furniture=True)  # a fragment trafilatura finds too small
-    if len(text.split()) < limits.MIN_HTML_WORDS:
+    if _words(text) < limits.MIN_HTML_WORDS:
         why = f" (elements nested over {MAX_HTML_DEPTH} deep: the parser stops there)" if too_deep else ""
         raise InputError(path, f"no article text found in the HTML{why}", line)
     title = (meta.get("title") or "").strip() or None
@@ -102,6 +102,11 @@ def article_from_html(html: str, path: str, source: str, outlet: str | None = No
         url=meta.get("url") or url, published=_page_date(meta.get("date")) or published,
         language=meta.get("language"), source=source, extra=extra,
     )
+
+
+def _words(text: str) -> int:
+    """Words of extracted text, separators such as a navigation bar's "|" not counted."""
+    return len(re.findall(r"\w+", text))
 
 
 def _extract(html: str, url: str | None) -> dict[str, Any]:

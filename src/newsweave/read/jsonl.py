@@ -175,6 +175,9 @@ def article_from_record(obj: dict[str, Any], path: str, source: str, outlet: str
         value = got[name]
         if value is not None and not isinstance(value, str):
             raise InputError(path, f"{where}field {name!r} must be a string, got {json_type(value)}", line)
+    given_id = obj.get("id")
+    if given_id is not None and (isinstance(given_id, bool) or not isinstance(given_id, (str, int))):
+        raise InputError(path, f"{where}field 'id' must be a string or an integer, got {json_type(given_id)}", line)
     extra = {k: v for k, v in obj.items() if k not in KNOWN}
     published = normalise_date(got["published"])
     if got["published"] not in (None, "") and published is None:

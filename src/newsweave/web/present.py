@@ -151,8 +151,11 @@ def fact_rows(story: dict[str, Any], numbers: dict[str, int]) -> list[dict[str, 
 def summary_rows(story: dict[str, Any], numbers: dict[str, int]) -> list[dict[str, Any]]:
     rows = []
     for s in story.get("summary", []):
+        facts = story.get("facts", [])
         rows.append({"text": s.get("text", ""), "cites": [numbers[a] for a in s.get("sources", []) if a in numbers],
-                     "refs": " ".join(f"f{i}" for i in s.get("facts", []))})
+                     "refs": " ".join(f"f{i}" for i in s.get("facts", [])),
+                     "disputed": any(0 <= i < len(facts) and facts[i].get("status") == "conflicting"
+                                     for i in s.get("facts", []))})
     return rows
 
 
