@@ -291,3 +291,24 @@ def test_eval_facts_fit_to_an_unwritable_path_stops_before_fitting(tmp_path):
                     "--tune-topics", "24", "--topics", "34")
     assert result.exit_code == 2, result.output
     assert result.output == f"error: cannot write {target}: No such file or directory\n"
+
+
+def test_a_whitespace_text_without_a_title_is_missing_text_in_compare_as_in_cluster(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "w", "story": "s", "text": "  \\n\\t "}\n'
+                   '{"id": "x", "story": "s", "text": "The mayor of Lyon resigned on Friday after a long scandal."}\n')
+    for command in ("compare", "cluster"):
+        result = invoke(command, str(src), "-q") if command == "cluster" else invoke(command, str(src))
+        assert result.exit_code == 1
+        assert f"error: {src}:1: missing text" in result.output
+
+
+def test_an_empty_date_range_is_a_mistake_said(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from newsweave.store import open_store
+    from newsweave.web.app import create_app
+
+    client = TestClient(create_app(open_store(str(tmp_path / "e.db"))))
+    r = client.get("/api/stories", params={"since": "2025-03-01", "until": "2025-02-01"})
+    assert r.status_code == 422 and "after until" in r.text

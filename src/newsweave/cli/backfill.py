@@ -22,7 +22,7 @@ from .base import db_option, echo_error, echo_json, format_option, main, plural,
 @click.option("--context-days", type=click.FloatRange(min=0),
               help="Days before each window its clusterer is warmed up on (default: --window-days).")
 @click.option("--outlet", help="Outlet name for inputs that do not say.")
-@click.option("--batch-size", default=256, show_default=True, help="Articles per database transaction.")
+@click.option("--batch-size", default=256, show_default=True, type=click.IntRange(1, None), help="Articles per database transaction.")
 @db_option
 @format_option("text", "json")
 @quiet_option

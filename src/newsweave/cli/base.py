@@ -130,6 +130,9 @@ def read_rows(path: str, need: tuple[str, ...] = ("id", "text"), title_for_text:
     seen: set[str] = set()
     judged = tuple(k for k in need if k != "text") if title_for_text else need
     for n, row in jsonl_records(path, judged):
+        if not isinstance(row, InputError) and "text" in judged and isinstance(row.get("text"), str) \
+                and not row["text"].strip() and not (isinstance(row.get("title"), str) and row["title"].strip()):
+            row = InputError(path, "missing text (only whitespace)", n)  # (a headline alone is still a member)
         if not isinstance(row, InputError) and judged != need:
             text, title = row.get("text"), row.get("title")
             if text is not None and not isinstance(text, str):

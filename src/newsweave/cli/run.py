@@ -55,7 +55,7 @@ ingest_options = [
                  show_default="the cores this process may use, at most 4",
                  help="Worker processes for the NLP models (each ~250 MB); they analyse the next batch while "
                       "this one is clustered, compared and stored. 1: all in this process."),
-    click.option("--batch-size", default=256, show_default=True,
+    click.option("--batch-size", default=256, show_default=True, type=click.IntRange(1, None),
                  help="Articles per batch; each batch is written in one transaction."),
 ]
 

@@ -69,8 +69,10 @@ def story_query(request: Request, q: str | None, outlet: str | None, entity: str
     """One page of stories and the links to the pages around it (shared by the API and the web page)."""
     store = store_of(request)
     q, outlet, entity = text_filter(q), text_filter(outlet), text_filter(entity)
-    rows = store.list_stories(query=q or None, outlet=outlet or None, entity=entity or None,
-                              since=time_bound(since, "since"), until=time_bound(until, "until", end=True),
+    lo, hi = time_bound(since, "since"), time_bound(until, "until", end=True)
+    if lo and hi and lo[:10] > hi[:10]:  # an empty range is a mistake worth saying, not an empty page
+        raise Problem(422, f"since ({since}) is after until ({until})")
+    rows = store.list_stories(query=q or None, outlet=outlet or None, entity=entity or None, since=lo, until=hi,
                               sort=sort, limit=limit + 1, offset=offset)
     more = len(rows) > limit
     return {"stories": rows[:limit], "limit": limit, "offset": offset, "has_more": more,
