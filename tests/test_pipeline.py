@@ -437,3 +437,12 @@ def test_a_late_titled_article_does_not_rename_a_story():
     late = analysis("A quake shook Chile.", title="Quake in Chile")
     assert story_title(untitled + [late]) == story_title(untitled)
     assert story_title([late] + untitled) == "Quake in Chile"
+
+
+def test_a_story_search_finds_a_name_written_with_a_possessive(seeds_run, cli_env):
+    db = seeds_run[0]
+    for query in ("Tokayev's", "Tokayev’s", "“Kazakhstan”,"):
+        found = json.loads(newsweave("stories", "--db", db, "--query", query, "--format", "json", env=cli_env).stdout)
+        assert len(found["stories"]) == 1, query
+    assert json.loads(newsweave("stories", "--db", db, "--query", "Uzbekistan's zebra", "--format", "json",
+                                env=cli_env).stdout)["stories"] == []

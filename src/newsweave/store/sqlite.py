@@ -29,6 +29,17 @@ ARTICLE_COLUMNS = ("id", "content_hash", "story_id", "duplicate_of", "outlet", "
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1 control characters (NUL among them)
 
 
+def search_words(query: str) -> list[str]:
+    """The words a story search looks for: lower-cased, a possessive ("Tokayev's") as its name,
+    the punctuation around a word ("Zardari," "“Kazakhstan”") dropped."""
+    out = []
+    for word in CONTROL.sub(" ", query).lower().split():
+        word = re.sub(r"['’]s$", "", word).strip(".,;:!?\"'“”‘’()[]")
+        if word:
+            out.append(word)
+    return out
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -205,7 +216,7 @@ class SQLiteStore:
         where, args = [], []
         if query:
             # a NUL would end the LIKE pattern early (and match every story): control characters split words
-            for word in CONTROL.sub(" ", query).lower().split():
+            for word in search_words(query):
                 where.append("search_text LIKE ? ESCAPE '\\'")
                 args.append("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
         if outlet:
