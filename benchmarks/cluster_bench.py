@@ -1,9 +1,11 @@
 """Story clustering and dedup: quality on real gold data, the shipped model, and speed. Prints figures.
 
     # streaming B-cubed on ECB+ topics not trained on: a fixed split and topic-fold cross-validation;
-    # every fit also trains on NeuS-AllSides train (4 chunks of 300 stories) and the UCI stream's
-    # first half (--mix, --neus-chunks), never on NeuS-val or UCI's second half
-    .venv/bin/python benchmarks/cluster_bench.py quality --cache /tmp/nwcache --trees 300 --neus-chunks 4
+    # every fit also trains on NeuS-AllSides train (4 chunks of 300 stories), the same stories' titles
+    # alone (at half weight) and the UCI stream's first half (--mix, --neus-chunks, --weights), never
+    # on NeuS-val or UCI's second half
+    .venv/bin/python benchmarks/cluster_bench.py quality --cache /tmp/nwcache --trees 300 --neus-chunks 4 \
+        --mix neus,uci,neushead --weights neushead=0.5
     # a lead encoder fine-tuned with ECB+ too, as two twins (scripts/finetune_leads.py --ecb ...
     # --ecb-topics odd:1-35, and even:1-35; copy the odd one into src/newsweave/data/ to measure it):
     # each ECB+ article gets the lead vector of the twin that never saw its topic, so that no fit or
@@ -12,9 +14,11 @@
         --lead-twins /tmp/leads-odd.onnx,/tmp/leads-even.onnx
     # (folds can be spread over processes: --parts cv --fold 0,1 ...)
     # fit on every ECB+ topic plus the same extra sets and write src/newsweave/data/cluster_model.json
+    # (the shipped model, session 14: the NeuS stories' headlines alone as a fourth corpus at half weight)
     .venv/bin/python benchmarks/cluster_bench.py quality --cache /tmp/nwcache --trees 300 --neus-chunks 4 \
-        --parts none --write-model
-    # other gold sets, never trained on: NeuS-AllSides validation stories, the UCI stream's second half
+        --mix neus,uci,neushead --weights neushead=0.5 --parts none --write-model
+    # other gold sets, never trained on: NeuS-AllSides validation stories (whole, and their titles
+    # alone), the UCI stream's second half
     .venv/bin/python benchmarks/cluster_bench.py other --cache /tmp/nwcache
     # where the split's streaming errors come from: each arrival's decision by kind, per gold story
     # (--model M.json: that model instead of a fit on topics 1-22)
@@ -163,34 +167,28 @@ def uci_split(rows: list[dict]) -> int:
 
 
 def extra_training(args) -> tuple[list, list, list]:
-    """Training articles besides ECB+: NeuS-AllSides train (never val) and the UCI stream's first half.
+    """Training articles besides ECB+: NeuS-AllSides train (never val), whole and as headlines alone,
+    and the UCI stream's first half.
 
     Returns (analyses, gold, group) lists; each group is streamed on its own.
     """
     ans, gold, group = [], [], []
     mix = set(args.mix.split(",")) if args.mix else set()
-    if "neus" in mix and NEUS_TRAIN.exists() and args.neus_chunks:
-        rows = rows_of(NEUS_TRAIN)
-        analyses = analysed(rows, args.cache, "neus-train")
-        stories = list(dict.fromkeys(r["story"] for r in rows))
-        chunk = {st: k // NEUS_CHUNK for k, st in enumerate(stories)}
-        for r, an in zip(rows, analyses):
-            if chunk[r["story"]] < args.neus_chunks:
-                ans.append(an)
-                gold.append(r["story"])
-                group.append(f"neus{chunk[r['story']]}")
-    if "neushead" in mix and NEUS_TRAIN.exists() and args.neus_chunks:
-        # The same stories' headlines alone: one-line reports that share a word are seldom one event,
-        # which UCI's few big stories (87 over 6,366 headlines) would otherwise teach the trees
-        rows = headlines_of(rows_of(NEUS_TRAIN))
-        analyses = analysed(rows, args.cache, "neus-train-headlines")
-        stories = list(dict.fromkeys(r["story"] for r in rows))
-        chunk = {st: k // NEUS_CHUNK for k, st in enumerate(stories)}
-        for r, an in zip(rows, analyses):
-            if chunk[r["story"]] < args.neus_chunks:
-                ans.append(an)
-                gold.append(r["story"])
-                group.append(f"neushead{chunk[r['story']]}")
+    if mix & {"neus", "neushead"} and NEUS_TRAIN.exists() and args.neus_chunks:
+        full = rows_of(NEUS_TRAIN)
+        stories = list(dict.fromkeys(r["story"] for r in full))
+        chunk = {st: k // NEUS_CHUNK for k, st in enumerate(stories)}  # of the whole stories, for both
+        # "neushead": the same stories' headlines alone. One-line reports that share a word are
+        # seldom one event, which UCI's few big stories (87 over 6,366 headlines) would otherwise teach.
+        for corpus, rows, name in (("neus", full, "neus-train"),
+                                   ("neushead", headlines_of(full), "neus-train-headlines")):
+            if corpus not in mix:
+                continue
+            for r, an in zip(rows, analysed(rows, args.cache, name)):
+                if chunk[r["story"]] < args.neus_chunks:
+                    ans.append(an)
+                    gold.append(r["story"])
+                    group.append(f"{corpus}{chunk[r['story']]}")
     if "uci" in mix and UCI.exists():
         rows = rows_of(UCI)
         analyses = analysed(rows, args.cache, "uci")
