@@ -2,10 +2,10 @@
 
     # streaming B-cubed on ECB+ topics not trained on: a fixed split and topic-fold cross-validation;
     # every fit also trains on NeuS-AllSides train (4 chunks of 300 stories), the same stories' titles
-    # alone (at half weight) and the UCI stream's first half (--mix, --neus-chunks, --weights), never
+    # alone (at 0.75 weight) and the UCI stream's first half (--mix, --neus-chunks, --weights), never
     # on NeuS-val or UCI's second half
     .venv/bin/python benchmarks/cluster_bench.py quality --cache /tmp/nwcache --trees 300 --neus-chunks 4 \
-        --mix neus,uci,neushead --weights neushead=0.5
+        --mix neus,uci,neushead --weights neushead=0.75
     # a lead encoder fine-tuned with ECB+ too, as two twins (scripts/finetune_leads.py --ecb ...
     # --ecb-topics odd:1-35, and even:1-35; copy the odd one into src/newsweave/data/ to measure it):
     # each ECB+ article gets the lead vector of the twin that never saw its topic, so that no fit or
@@ -14,9 +14,9 @@
         --lead-twins /tmp/leads-odd.onnx,/tmp/leads-even.onnx
     # (folds can be spread over processes: --parts cv --fold 0,1 ...)
     # fit on every ECB+ topic plus the same extra sets and write src/newsweave/data/cluster_model.json
-    # (the shipped model, session 14: the NeuS stories' headlines alone as a fourth corpus at half weight)
+    # (the shipped model, session 14: the NeuS stories' headlines alone as a fourth corpus, 0.75 weight)
     .venv/bin/python benchmarks/cluster_bench.py quality --cache /tmp/nwcache --trees 300 --neus-chunks 4 \
-        --mix neus,uci,neushead --weights neushead=0.5 --parts none --write-model
+        --mix neus,uci,neushead --weights neushead=0.75 --parts none --write-model
     # other gold sets, never trained on: NeuS-AllSides validation stories (whole, and their titles
     # alone), the UCI stream's second half
     .venv/bin/python benchmarks/cluster_bench.py other --cache /tmp/nwcache
