@@ -94,7 +94,8 @@ def compare_cmd(input_path: str, output: str, level: str) -> None:
 
     IN.jsonl lines are articles: id, text, story (optional outlet, url, published). Each output
     line is {"story", "level", "text", "status", "sources": [{"article", "start", "end", …}],
-    "outlets", "values"}; start/end are offsets into that article's text exactly as given.
+    "outlets", "values"}; start/end are offsets into that article's text exactly as given, in
+    Unicode code points (Python string indexes; not bytes, nor JavaScript's UTF-16 units).
 
     Facts come at two levels. A "statement" fact is one thing said ("the quake killed ten"),
     stated at most once per article, and is "conflicting" when its sources disagree on a value.
