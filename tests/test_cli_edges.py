@@ -312,3 +312,22 @@ def test_an_empty_date_range_is_a_mistake_said(tmp_path):
     client = TestClient(create_app(open_store(str(tmp_path / "e.db"))))
     r = client.get("/api/stories", params={"since": "2025-03-01", "until": "2025-02-01"})
     assert r.status_code == 422 and "after until" in r.text
+
+
+def test_an_id_that_is_no_string_or_integer_is_an_error_in_ingest_and_the_api(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from newsweave.store import open_store
+    from newsweave.web.app import create_app
+    from newsweave.web.settings import Settings
+
+    text = "The mayor of Lyon resigned on Friday after a corruption scandal, the city council said."
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": ["x"], "text": text}) + "\n" + json.dumps({"id": 7, "text": text}) + "\n")
+    result = invoke("ingest", str(src), "--db", str(tmp_path / "i.db"), "-q", "--processes", "1")
+    assert result.exit_code == 1
+    assert f"error: {src}:1: field 'id' must be a string or an integer, got an array" in result.output
+    assert "1 added" in result.output  # the good line is stored, under its own id
+    client = TestClient(create_app(open_store(str(tmp_path / "a.db")), Settings(token="t")))
+    r = client.post("/api/articles", json={"id": True, "text": text}, headers={"Authorization": "Bearer t"})
+    assert r.status_code == 422 and "field 'id' must be a string or an integer, got a boolean" in r.text
