@@ -4,6 +4,12 @@ from __future__ import annotations
 from typing import Any
 
 
+def disputed(fact_indexes: list[int], statuses: list[str]) -> bool:
+    """Whether a summary sentence states one side of a conflicting fact (``fact_indexes``: its
+    facts, as indexes into the story's facts; ``statuses``: those facts' statuses)."""
+    return any(0 <= i < len(statuses) and statuses[i] == "conflicting" for i in fact_indexes)
+
+
 def conflict_values(values: list[Any], numbers: dict[str, int]) -> list[dict[str, Any]]:
     """The disagreeing values of a conflicting fact, each with who states it, whatever keys the
     compare stage used (``value``/``text``, ``articles``/``article``, ``outlets``/``outlet``)."""
@@ -59,11 +65,10 @@ def story_text(story: dict[str, Any], markdown: bool = False) -> str:
         lines.append(f"{bullet}[{numbers[a['id']]}] {a.get('title') or a['id']}" + (f" — {meta}" if meta else "") + dup)
     if story.get("summary"):
         lines += ["", f"{h2}Summary"]
-        facts = story.get("facts", [])
+        statuses = [f["status"] for f in story.get("facts", [])]
         for s in story["summary"]:
-            disputed = any(0 <= i < len(facts) and facts[i]["status"] == "conflicting" for i in s.get("facts", []))
             lines.append(f"{bullet}{s['text']} {_cite(s['sources'], numbers)}"
-                         + (" (disputed: see the conflicting facts)" if disputed else ""))
+                         + (" (disputed: see the conflicting facts)" if disputed(s.get("facts", []), statuses) else ""))
     for status, heading in (("conflicting", "Conflicting"), ("corroborated", "Corroborated"),
                             ("single_source", "Single source")):
         facts = [f for f in story.get("facts", []) if f["status"] == status]

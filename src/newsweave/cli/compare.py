@@ -14,7 +14,7 @@ import click
 from ..errors import InputError
 from ..read.jsonl import jsonl_records
 from ..model import Analysis, Article, to_dict
-from .base import GIVEN_ID, echo_error, echo_json, empty_input, main, output_file, read_rows
+from .base import echo_error, echo_json, empty_input, given_ids, main, output_file, read_rows
 
 
 @main.group("eval")
@@ -45,10 +45,11 @@ def read_story_articles(path: str, given: AsGiven | None = None) -> tuple[dict[s
 
     rows, errors = read_rows(path, ("id", "text", "story"))
     stories: dict[str, list[Article]] = {}
+    if given is not None:
+        given.ids.update(given_ids(rows))
     for d, article in zip(rows, articles_from_rows(rows, path)):
         stories.setdefault(str(d["story"]), []).append(article)
         if given is not None:
-            given.ids[article.id] = d.get(GIVEN_ID, d["id"])
             given.stories[str(d["story"])] = d["story"]
     return stories, errors
 
@@ -66,15 +67,13 @@ def _analysed(stories: dict[str, list[Article]]) -> Iterator[tuple[str, list[Ana
     for an in analyse(articles):
         done[id(an.article)] = an
     for story, arts in stories.items():
-        first: dict[str, str] = {}
         duplicate_of = {}
-        finder = DuplicateFinder()
+        finder = DuplicateFinder()  # its exact-text key covers what content_hash would match
         # publication order, as ingest and `cluster` take articles (input order when undated)
         for a in sorted(arts, key=lambda a: (a.published is None, a.published or "")):
-            original = first.get(a.content_hash) or finder.add(a)
-            if original is not None and original != a.id:
+            original = finder.add(a)
+            if original is not None:
                 duplicate_of[a.id] = original
-            first.setdefault(a.content_hash, a.id)
         yield story, [done[id(a)] for a in arts], duplicate_of
 
 
@@ -149,6 +148,7 @@ def summarize_cmd(input_path: str, output: str, max_sentences: int) -> None:
       newsweave summarize articles.jsonl -o summaries.jsonl
     """
     from ..compare import compare_story
+    from ..render import disputed
     from ..summarise import summarise
 
     given = AsGiven()
@@ -160,7 +160,7 @@ def summarize_cmd(input_path: str, output: str, max_sentences: int) -> None:
             # a sentence holding one side of a conflicting fact says so: it is not settled
             out.write(json.dumps({"story": given.story(story), "summary": [
                 {"text": s.text, "sources": [given.article(a) for a in s.sources],
-                 "disputed": any(facts[i].status == "conflicting" for i in s.facts)} for s in summary]},
+                 "disputed": disputed(s.facts, [f.status for f in facts])} for s in summary]},
                 ensure_ascii=False) + "\n")
     _report_errors(errors)
     if errors:

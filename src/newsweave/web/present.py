@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..render import conflict_values
+from ..render import conflict_values, disputed
 
 STATUS_LABELS = {"corroborated": "Corroborated", "single_source": "Single source", "conflicting": "Conflicting"}
 TYPE_ORDER = ["person", "organisation", "country", "city", "place", "award", "law", "other"]
@@ -150,12 +150,11 @@ def fact_rows(story: dict[str, Any], numbers: dict[str, int]) -> list[dict[str, 
 
 def summary_rows(story: dict[str, Any], numbers: dict[str, int]) -> list[dict[str, Any]]:
     rows = []
+    statuses = [f.get("status", "") for f in story.get("facts", [])]
     for s in story.get("summary", []):
-        facts = story.get("facts", [])
         rows.append({"text": s.get("text", ""), "cites": [numbers[a] for a in s.get("sources", []) if a in numbers],
                      "refs": " ".join(f"f{i}" for i in s.get("facts", [])),
-                     "disputed": any(0 <= i < len(facts) and facts[i].get("status") == "conflicting"
-                                     for i in s.get("facts", []))})
+                     "disputed": disputed(s.get("facts", []), statuses)})
     return rows
 
 
