@@ -231,6 +231,8 @@ def test_bad_list_parameters_are_422(client, params, words):
 def test_control_characters_in_a_search_are_dropped_not_matched_or_echoed(client):
     everything = ids(client.get("/api/stories"))
     assert ids(client.get("/api/stories", params={"q": "earthquake"})) == ["s-quake"]
+    page = client.get("/api/stories", params={"q": "earthquake"}).json()
+    assert page["matching"] == 1 and page["total_stories"] == len(everything) > 1
     assert ids(client.get("/api/stories", params={"q": "tokayev\x00earthquake"})) == []  # two words, no story has both
     assert ids(client.get("/api/stories", params={"q": "\x00earthquake\x07"})) == ["s-quake"]
     assert ids(client.get("/api/stories", params={"q": "earthquake", "outlet": "Reuters\x00"})) == ["s-quake"]

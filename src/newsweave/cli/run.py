@@ -136,7 +136,10 @@ def stories(db, fmt, limit, offset, query, outlet, entity, sort):
     store = open_store(db)
     rows = store.list_stories(query=query, outlet=outlet, entity=entity, sort=sort, limit=limit, offset=offset)
     if fmt == "json":
-        echo_json({"stories": rows, "total": store.story_count()})
+        # total: the stories these filters match, so that a script can page through them
+        matching = store.count_stories(query=query, outlet=outlet, entity=entity)
+        echo_json({"stories": rows, "total": matching, "limit": limit, "offset": offset,
+                   "has_more": offset + len(rows) < matching, "total_stories": store.story_count()})
     else:
         click.echo(render.story_list_text(rows, markdown=fmt == "markdown"))
 

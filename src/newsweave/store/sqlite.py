@@ -213,31 +213,19 @@ class SQLiteStore:
                      since: str | None = None, until: str | None = None, sort: str = "updated",
                      limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
         """Story summaries (no facts), newest update first or by independent sources."""
-        where, args = [], []
-        if query:
-            # a NUL would end the LIKE pattern early (and match every story): control characters split words
-            for word in search_words(query):
-                where.append("search_text LIKE ? ESCAPE '\\'")
-                args.append("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-        if outlet:
-            where.append("id IN (SELECT story_id FROM articles WHERE outlet = ?)")
-            args.append(outlet)
-        if entity:
-            where.append("id IN (SELECT story_id FROM story_entities WHERE entity_id = ?)")
-            args.append(entity)
-        if since:
-            where.append("last_seen >= ?")
-            args.append(since)
-        if until:
-            where.append("first_seen <= ?")
-            args.append(until)
+        where, args = _story_filter(query, outlet, entity, since, until)
         order = "n_sources DESC, updated_seq DESC" if sort == "sources" else "updated_seq DESC"
         sql = ("SELECT id, title, first_seen, last_seen, updated_at, n_articles, n_sources, n_corroborated,"
-               " n_single, n_conflicting, outlets FROM stories"
-               + (" WHERE " + " AND ".join(where) if where else "")
+               " n_single, n_conflicting, outlets FROM stories" + where
                + f" ORDER BY {order} LIMIT ? OFFSET ?")
         rows = self.conn.execute(sql, args + [limit, offset]).fetchall()
         return [story_row(r) for r in rows]
+
+    def count_stories(self, *, query: str | None = None, outlet: str | None = None, entity: str | None = None,
+                      since: str | None = None, until: str | None = None) -> int:
+        """How many stories ``list_stories`` would page through with the same filters."""
+        where, args = _story_filter(query, outlet, entity, since, until)
+        return int(self.conn.execute("SELECT COUNT(*) FROM stories" + where, args).fetchone()[0])
 
     def story_count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
@@ -267,6 +255,30 @@ class SQLiteStore:
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _story_filter(query: str | None, outlet: str | None, entity: str | None, since: str | None,
+                  until: str | None) -> tuple[str, list[Any]]:
+    """The WHERE clause (with its leading space, or empty) and arguments of a story listing's filters."""
+    where, args = [], []
+    if query:
+        # a NUL would end the LIKE pattern early (and match every story): control characters split words
+        for word in search_words(query):
+            where.append("search_text LIKE ? ESCAPE '\\'")
+            args.append("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    if outlet:
+        where.append("id IN (SELECT story_id FROM articles WHERE outlet = ?)")
+        args.append(outlet)
+    if entity:
+        where.append("id IN (SELECT story_id FROM story_entities WHERE entity_id = ?)")
+        args.append(entity)
+    if since:
+        where.append("last_seen >= ?")
+        args.append(since)
+    if until:
+        where.append("first_seen <= ?")
+        args.append(until)
+    return (" WHERE " + " AND ".join(where) if where else ""), args
 
 
 def story_row(r) -> dict[str, Any]:

@@ -75,8 +75,9 @@ def story_query(request: Request, q: str | None, outlet: str | None, entity: str
     rows = store.list_stories(query=q or None, outlet=outlet or None, entity=entity or None, since=lo, until=hi,
                               sort=sort, limit=limit + 1, offset=offset)
     more = len(rows) > limit
+    matching = store.count_stories(query=q or None, outlet=outlet or None, entity=entity or None, since=lo, until=hi)
     return {"stories": rows[:limit], "limit": limit, "offset": offset, "has_more": more,
-            "total_stories": store.story_count()}
+            "matching": matching, "total_stories": store.story_count()}
 
 
 def _page_url(request: Request, offset: int) -> str:
