@@ -117,3 +117,17 @@ def test_compare_cites_only_the_text_as_given_never_a_title_put_in_its_place(tmp
     cited = [src for line in out.read_text(encoding="utf-8").splitlines() for src in json.loads(line)["sources"]]
     assert cited and all(texts[s["article"]][s["start"]:s["end"]] == s["text"] for s in cited)
     assert not [s for s in cited if s["article"] == "1"]
+
+
+def test_a_binary_or_gzipped_input_is_one_error_for_each_contract_command(tmp_path):
+    import gzip
+    noise = bytes(range(256)) * 12  # NULs and every other byte, over several "lines"
+    gz = tmp_path / "rows.jsonl.gz"
+    gz.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in ROWS[:2]).encode()))
+    (tmp_path / "noise.jsonl").write_bytes(noise)
+    for path, why in ((tmp_path / "noise.jsonl", "NUL byte"), (gz, "gzip-compressed")):
+        for command in ("cluster", "compare", "summarize"):
+            result = CliRunner().invoke(main, [command, str(path), "-q"] if command == "cluster" else [command, str(path)])
+            errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+            assert result.exit_code == 1 and len(errors) == 1, (command, result.output)
+            assert str(path) in errors[0] and why in errors[0]

@@ -11,8 +11,9 @@ from typing import Any, BinaryIO
 from ..errors import InputError
 from ..model import Article, content_id
 from . import limits
-from .base import UTF8_BOM, decode_utf8, normalise_date, read_capped, scrub_json
+from .base import UTF8_BOM, check_text_bytes, decode_utf8, normalise_date, read_capped, scrub_json
 from .html import article_from_html
+from .sniff import binary_kind
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,12 @@ def jsonl_records(path: str, need: tuple[str, ...] = (), strict: bool = False
 
     stream = sys.stdin.buffer if path == "-" else open(path, "rb")
     try:
+        refused = _not_text(stream, path)
+        if refused is not None:  # a binary or UTF-16 file: one error, not one per "line"
+            if strict:
+                raise refused
+            yield 1, refused
+            return
         for n, item in _judged_lines(stream, path, check):
             if strict and isinstance(item, InputError):
                 raise item
@@ -65,6 +72,26 @@ def jsonl_records(path: str, need: tuple[str, ...] = (), strict: bool = False
     finally:
         if path != "-":
             stream.close()
+
+
+def _not_text(stream: BinaryIO, path: str) -> InputError | None:
+    """The error for a stream whose first bytes are a binary format, NULs or a UTF-16/32 mark
+    (as ``ingest`` judges a whole file), or None; the stream is left where it was."""
+    if stream.seekable():
+        pos = stream.tell()
+        head = stream.read(limits.HEAD_BYTES)
+        stream.seek(pos)
+    else:
+        peek = getattr(stream, "peek", None)
+        head = peek(limits.HEAD_BYTES)[: limits.HEAD_BYTES] if peek is not None else b""
+    kind = "gzip-compressed: gunzip it first" if head.startswith(b"\x1f\x8b") else binary_kind(head)
+    if kind:
+        return InputError(path, f"binary file ({kind}), not JSONL")
+    try:
+        check_text_bytes(head, path)
+    except InputError as e:
+        return e
+    return None
 
 
 def _judged_lines(stream: BinaryIO, path: str, judge: Callable[[dict[str, Any], int], Any]
