@@ -247,6 +247,10 @@ def test_one_changed_count_among_agreeing_ones_conflicts_where_it_stands_in_the_
     assert V.conflicts(V.extract("In a narrow 107-48 vote, the Senate has officially confirmed Amy Coney Barrett.", []),
                        V.extract("The Senate voted 52-48 on Monday night to confirm Amy Coney Barrett.", []), 0.3) == [
         ("number", "107", "52")]
+    # a whole tally that differs is shown as the tallies were written, not as a list of numbers
+    assert V.conflicts(V.extract("The U.S. Senate voted 52-48 on Tuesday to confirm Dr. Jane Smith.", []),
+                       V.extract("The U.S. Senate voted 51-49 on Tuesday to confirm Dr. Jane Smith.", []), 0.9) == [
+        ("number", "52-48", "51-49")]
     assert V.conflicts(V.extract("H.R. 1154 passed on Friday 745-18, with one person voting present.", []),
                        V.extract("The House voted 371-18 to reject the conspiracy theory.", []), 0.2) == [
         ("number", "745", "371")]

@@ -472,6 +472,18 @@ def name_key(text: str) -> str:
     return toks[-1] if toks else text.lower()
 
 
+def _joined_tallies(shown: list[str], text: str) -> list[str]:
+    """The numbers as a reader sees them: two that the claim joins with a dash are one tally
+    ("52-48", not "52, 48"), as it writes them."""
+    out: list[str] = []
+    for number in shown:
+        if out and re.search(re.escape(out[-1]) + r"\s?[-–]\s?" + re.escape(number) + r"(?!\d)", text):
+            out[-1] = f"{out[-1]}-{number}"
+        else:
+            out.append(number)
+    return out
+
+
 def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates: list[tuple] = ()) -> Values:
     """Values of a claim. ``mentions`` are (start, end, type, text) relative to ``text``;
     ``resolved_dates`` (ISO value, text, start relative to ``text``) the analyse stage's dates."""
@@ -479,6 +491,7 @@ def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates
     named = {w for s_, e_, typ, mtext in mentions if typ.lower() in PLACE_TYPES or typ.lower() in NAME_TYPES
              for w in words(text[s_:e_]) + words(mtext)}
     v.numbers, v.number_text, v.number_ranges, v.number_context, v.number_items = _numbers(text, named)
+    v.number_text = {key: _joined_tallies(shown, text) for key, shown in v.number_text.items()}
     v.dates, v.date_text, v.event_dates, v.event_date_text = _dates(text, resolved_dates)
     toks = words(text)
     neg_toks = words(CONTRASTIVE_NOT.sub(",", text)) if CONTRASTIVE_NOT.search(text) else toks
