@@ -188,6 +188,13 @@ def test_events_in_other_sentences():
     assert "Motors" not in people
 
 
+def test_a_place_that_says_where_is_not_the_actor():
+    an = _one("Flooding in Valencia killed 12 people on Tuesday, officials said.\n"
+              "Police in Paris arrested Senator John Smith on Monday.", published="2024-03-06")
+    assert not any(e.actor in ("Valencia", "Paris") for e in an.events), an.events
+    assert any(e.action == "arrest" and e.target == "John Smith" for e in an.events)
+
+
 def test_cli_entities_and_events(seed_paths, cli_env):
     out = subprocess.run([NEWSWEAVE, "entities", *map(str, seed_paths), "--format", "json"],
                          capture_output=True, text=True, env=cli_env, timeout=300, check=True).stdout

@@ -243,11 +243,25 @@ def _name(ctx: Context, tok) -> list[str]:
     if tok.pos_ == "PRON":
         return []
     near = sorted((abs(t.i - tok.i), t.i) for t in tok.subtree
-                  if t.i in ctx.token_mention and ctx.token_mention[t.i].type in ENTITY_TYPES)
+                  if t.i in ctx.token_mention and ctx.token_mention[t.i].type in ENTITY_TYPES
+                  and not _where(t, tok))
     if near:
         m = ctx.token_mention[near[0][1]]
         return [m.canonical or m.text]
     return []
+
+
+LOCATIVE = frozenset({"in", "at", "near", "across", "around", "outside", "inside", "off", "on"})
+
+
+def _where(t, head) -> bool:
+    """Whether ``t`` sits in a place phrase of ``head``'s noun phrase ("flooding *in Valencia*"):
+    a place that says where, not who acted."""
+    while t.i != head.i and t.head.i != t.i:
+        if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE:
+            return True
+        t = t.head
+    return False
 
 
 def _titled(ctx: Context, tok) -> list[str]:
