@@ -173,6 +173,9 @@ def test_openapi_documents_every_endpoint(client):
         assert "get" in paths[p], p
     assert "post" in paths["/api/articles"]
     assert "/" not in paths  # pages are not API
+    # an article needs text or html, either one: a schema-checking client must accept html alone
+    article = paths["/api/articles"]["post"]["requestBody"]["content"]["application/json"]["schema"]["oneOf"][0]
+    assert "required" not in article and {"html"} in [set(alt["required"]) for alt in article["anyOf"]]
 
 
 def test_stories_newest_update_first_and_paged(client):
@@ -625,6 +628,19 @@ def test_posting_a_json_list(live):
     assert report["read"] == 2 and report["added"] == 2
     for sid in r.json()["stories"]:
         assert c.get(sid["api"]).status_code == 200
+    assert r.json()["warnings"] == []
+
+
+def test_an_unreadable_published_date_is_stored_undated_and_said_in_the_reply(live):
+    c, store = live
+    record = {"id": "late-date", "published": "2023-13-45", "text": "A cargo ship ran aground in the Suez "
+              "Canal on Friday, blocking traffic in both directions for several hours, the canal authority said."}
+    r = c.post("/api/articles", json=record, headers=AUTH)
+    assert r.status_code == 201, r.text
+    assert len(r.json()["warnings"]) == 1 and "'late-date'" in r.json()["warnings"][0] \
+        and "2023-13-45" in r.json()["warnings"][0]
+    stored = c.get("/api/articles/late-date").json()
+    assert stored["published"] is None and stored["extra"]["published_raw"] == "2023-13-45"
 
 
 def test_reads_are_answered_while_an_ingest_holds_the_pipeline(live):

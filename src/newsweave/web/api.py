@@ -26,7 +26,7 @@ ERRORS = {code: {"description": text, "content": ERROR_SCHEMA} for code, text in
 router = APIRouter(prefix="/api", responses={k: v for k, v in ERRORS.items() if k in (401, 403, 404, 422)})
 Read = [Depends(require_read)]
 ARTICLE_SCHEMA = {
-    "type": "object", "required": ["text"], "additionalProperties": True,
+    "type": "object", "anyOf": [{"required": ["text"]}, {"required": ["html"]}], "additionalProperties": True,
     "description": "One article. `text` or `html` is required; unknown fields are kept in the article's extra.",
     "properties": {name: {"type": "string"} for name in ("id", "text", "html", "title", "outlet", "url", "published")},
 }
@@ -165,5 +165,8 @@ async def post_articles(request: Request) -> JSONResponse:
     articles = await run_in_threadpool(parse_body, body, settings, request.headers.get("content-type", ""))
     report = await run_in_threadpool(request.app.state.ingester.ingest, articles)
     stories = [{"id": s, "api": f"/api/stories/{s}", "page": f"/stories/{s}"} for s in report["story_ids"]]
-    return JSONResponse({"ok": True, "report": report, "stories": stories},
+    # what was taken but not understood: the client should hear it, as ingest's warnings tell a user
+    warnings = [f"article {a.id!r}: unreadable published date {a.extra['published_raw']!r}; stored as undated, "
+                "the value kept in extra.published_raw" for a in articles if "published_raw" in (a.extra or {})]
+    return JSONResponse({"ok": True, "report": report, "stories": stories, "warnings": warnings},
                         status_code=201 if report["added"] else 200)
