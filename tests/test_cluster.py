@@ -245,6 +245,12 @@ def test_cli_eval_clustering_reports_both_systems(tmp_path):
         for metric in ("bcubed", "pairwise"):
             assert 0.0 <= report[system][metric]["f1"] <= 1.0
     assert report["newsweave"]["bcubed"]["f1"] >= 0.85
+    text = CliRunner().invoke(main, ["eval", "clustering", str(src), "-q", "--no-baseline"]).output
+    assert "no gold pairs" not in text  # these gold stories have several articles each
+    singles = tmp_path / "singles.jsonl"  # one article per gold story: pairwise recall means nothing
+    singles.write_text("".join(json.dumps(dict(r, story=r["id"])) + "\n" for r in rows[:3]), encoding="utf-8")
+    text = CliRunner().invoke(main, ["eval", "clustering", str(singles), "-q", "--no-baseline"]).output
+    assert "no gold pairs" in text and "read B-cubed" in text
 
 
 def test_cli_reports_bad_lines_and_clusters_the_rest(tmp_path):

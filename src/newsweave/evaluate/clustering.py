@@ -127,4 +127,7 @@ def format_report(result: dict[str, Any]) -> str:
         b, p = s["bcubed"], s["pairwise"]
         lines.append(f"{label:<28}{b['precision']:>8.3f}{b['recall']:>8.3f}{b['f1']:>8.3f}"
                      f"{p['precision']:>8.3f}{p['recall']:>8.3f}{p['f1']:>8.3f}{s['clusters']:>9}")
+    if result["articles"] == result["gold_stories"]:
+        lines.append("(every gold story has one article: there are no gold pairs, so pairwise recall is "
+                     "vacuous; read B-cubed)")
     return "\n".join(lines)
