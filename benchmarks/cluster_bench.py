@@ -84,6 +84,12 @@ def headlines_of(rows: list[dict]) -> list[dict]:
             for r in rows if (r.get("title") or "").strip()]
 
 
+def bodies_of(rows: list[dict]) -> list[dict]:
+    """The NeuS rows without their titles (as a feed or a scrape without headlines sends them), the
+    same id with a suffix (its own cache entry)."""
+    return [{"id": f"{r['id']}-body", "title": None, "text": r["text"], "story": r["story"]} for r in rows]
+
+
 def cache_name(rows: list[dict], name: str) -> str:
     """The cache files' stem for these rows: ``name`` and a hash of their ids."""
     return f"{name}-{hashlib.sha1(json.dumps([r['id'] for r in rows]).encode()).hexdigest()[:10]}"
@@ -174,14 +180,15 @@ def extra_training(args) -> tuple[list, list, list]:
     """
     ans, gold, group = [], [], []
     mix = set(args.mix.split(",")) if args.mix else set()
-    if mix & {"neus", "neushead"} and NEUS_TRAIN.exists() and args.neus_chunks:
+    if mix & {"neus", "neushead", "neusbody"} and NEUS_TRAIN.exists() and args.neus_chunks:
         full = rows_of(NEUS_TRAIN)
         stories = list(dict.fromkeys(r["story"] for r in full))
         chunk = {st: k // NEUS_CHUNK for k, st in enumerate(stories)}  # of the whole stories, for both
         # "neushead": the same stories' headlines alone. One-line reports that share a word are
         # seldom one event, which UCI's few big stories (87 over 6,366 headlines) would otherwise teach.
         for corpus, rows, name in (("neus", full, "neus-train"),
-                                   ("neushead", headlines_of(full), "neus-train-headlines")):
+                                   ("neushead", headlines_of(full), "neus-train-headlines"),
+                                   ("neusbody", bodies_of(full), "neus-train-bodies")):
             if corpus not in mix:
                 continue
             for r, an in zip(rows, analysed(rows, args.cache, name)):
@@ -201,7 +208,7 @@ def extra_training(args) -> tuple[list, list, list]:
 
 def group_weights(groups, args) -> dict:
     """Each corpus's share (``--weights``), split evenly among its groups."""
-    share = {"ecb": 1.0, "neus": 1.0, "uci": 1.0, "neushead": 1.0}
+    share = {"ecb": 1.0, "neus": 1.0, "uci": 1.0, "neushead": 1.0, "neusbody": 1.0}
     for part in filter(None, (args.weights or "").split(",")):
         k, v = part.split("=")
         share[k] = float(v)
@@ -292,10 +299,12 @@ def other(args) -> None:
     from newsweave.evaluate.clustering import evaluate_clustering, format_report
 
     for name, path, shuffles in (("uci", UCI, 1), ("neus-val", NEUS_VAL, args.shuffles),
-                                 ("neus-val-headlines", NEUS_VAL, args.shuffles)):
+                                 ("neus-val-headlines", NEUS_VAL, args.shuffles),
+                                 ("neus-val-bodies", NEUS_VAL, args.shuffles)):
         if not path.exists():
             continue
-        rows = headlines_of(rows_of(path)) if name.endswith("headlines") else rows_of(path)
+        rows = headlines_of(rows_of(path)) if name.endswith("headlines") \
+            else bodies_of(rows_of(path)) if name.endswith("bodies") else rows_of(path)
         analyses = analysed(rows, args.cache, name)
         if name == "uci":  # the first half may be trained on: only the later half is scored
             cut = uci_split(rows)
@@ -303,7 +312,8 @@ def other(args) -> None:
             print(f"== {path.relative_to(SHARED)}: held-out later part, rows {cut + 1}-{cut + len(rows)} "
                   f"(from {rows[0]['published']})")
         else:
-            print(f"== {path.relative_to(SHARED)}" + (", each article's title alone" if name.endswith("headlines") else ""))
+            print(f"== {path.relative_to(SHARED)}" + (", each article's title alone" if name.endswith("headlines")
+                                                       else ", without titles" if name.endswith("bodies") else ""))
         result = evaluate_clustering(rows, analyses, StoryClusterer(), baseline=len(rows) <= 3500)
         print(format_report(result), flush=True)
         if shuffles > 1:
@@ -598,7 +608,8 @@ def main() -> None:
     ap.add_argument("--C", type=float, default=1.0, help="inverse L2 strength of the logistic models")
     ap.add_argument("--write-model", action="store_true", help="fit on all ECB+ topics, write the shipped model")
     ap.add_argument("--mix", default="neus,uci", help="training sets besides ECB+: neus (NeuS train), uci "
-                    "(the UCI stream's first half), neushead (the same NeuS stories' titles alone); empty: ECB+ only")
+                    "(the UCI stream's first half), neushead (the same NeuS stories' titles alone), neusbody (their "
+                    "texts without titles); empty: ECB+ only")
     ap.add_argument("--neus-chunks", type=int, default=2, help=f"NeuS train chunks of {NEUS_CHUNK} stories used")
     ap.add_argument("--weights", default="", help="corpus shares, e.g. ecb=1,neus=1,uci=0.5")
     ap.add_argument("--parts", default="split,cv", help="quality: which of split, cv to run")

@@ -253,6 +253,16 @@ def test_cli_eval_clustering_reports_both_systems(tmp_path):
     assert "no gold pairs" in text and "read B-cubed" in text
 
 
+def test_the_baseline_takes_a_text_of_stop_words_as_a_story_of_its_own():
+    from newsweave.evaluate.clustering import baseline_labels
+
+    texts = ["It is what it is.", "Wildfires forced thousands to evacuate near Athens on Monday.",
+             "Wildfires forced thousands to flee homes near Athens on Monday, officials said.", "And so on."]
+    labels = baseline_labels(texts, 0.6)
+    assert labels[1] == labels[2] and len({labels[0], labels[1], labels[3]}) == 3
+    assert len(set(baseline_labels(texts[:1] + texts[3:], 0.6))) == 2
+
+
 def test_cli_reports_bad_lines_and_clusters_the_rest(tmp_path):
     src = tmp_path / "bad.jsonl"
     src.write_bytes(b'{"id": "a", "text": "fine"}\nnot json\n{"id": "b"}\n{"id": "a", "text": "again"}\n'

@@ -73,11 +73,23 @@ def baseline_labels(texts: Sequence[str], threshold: float | None = None) -> lis
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     if len(texts) < 2:
-        return [0] * len(texts)
-    X = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts).toarray()
-    t = baseline_threshold() if threshold is None else threshold
-    model = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average", distance_threshold=t)
-    return [int(x) for x in model.fit_predict(X)]
+        return list(range(len(texts)))
+    try:
+        X = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts).toarray()
+    except ValueError:  # not one text has a word that is not a stop word
+        return list(range(len(texts)))
+    # a text of stop words and punctuation has no direction: each such text is a story of its own
+    # (cosine distance is undefined for it, and sklearn refuses the whole batch)
+    has = [i for i in range(len(texts)) if X[i].any()]
+    labels = list(range(len(texts), 2 * len(texts)))
+    if len(has) >= 2:
+        t = baseline_threshold() if threshold is None else threshold
+        model = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average", distance_threshold=t)
+        for i, x in zip(has, model.fit_predict(X[has])):
+            labels[i] = int(x)
+    elif has:
+        labels[has[0]] = 0
+    return labels
 
 
 def tune_baseline(texts: Sequence[str], gold: Sequence[Hashable]) -> tuple[float, float]:
