@@ -87,7 +87,8 @@ def headlines_of(rows: list[dict]) -> list[dict]:
 def bodies_of(rows: list[dict]) -> list[dict]:
     """The NeuS rows without their titles (as a feed or a scrape without headlines sends them), the
     same id with a suffix (its own cache entry)."""
-    return [{"id": f"{r['id']}-body", "title": None, "text": r["text"], "story": r["story"]} for r in rows]
+    return [{"id": f"{r['id']}-body", "title": None, "text": r["text"], "story": r["story"]}
+            for r in rows if r["text"].strip()]
 
 
 def cache_name(rows: list[dict], name: str) -> str:

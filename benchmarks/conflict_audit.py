@@ -40,6 +40,7 @@ def main() -> None:
     ap.add_argument("--labels", type=Path, default=LABELS)
     ap.add_argument("--data", type=Path, default=NEUS_TRAIN, help="the articles of the labelled stories")
     ap.add_argument("--examples", type=int, default=0, help="print this many flagged facts with their labels")
+    ap.add_argument("--unlabelled", action="store_true", help="print every flagged fact no label covers")
     args = ap.parse_args()
     if not args.data.exists():
         sys.exit(f"{args.data} not found")
@@ -67,7 +68,7 @@ def main() -> None:
         for fact in compare_story(analyses, story_id=story):
             if fact.status == "conflicting":
                 key = frozenset((s.article, s.start, s.end) for s in fact.sources)
-                flagged.append((fact, by_sources.get(key)))
+                flagged.append((fact, by_sources.get(key) or _overlapping(fact, labels)))
     seconds = time.perf_counter() - t0
 
     counts = Counter(lab["label"] if lab else "unlabelled" for _, lab in flagged)
@@ -83,6 +84,12 @@ def main() -> None:
           f"(all labelled facts flagged: {known['true'] / max(1, known['true'] + known['false']):.3f})")
     print(f"labelled-true conflicts still flagged: {counts['true']} / {known['true']}")
     print("by kind (a fact may hold several):", ", ".join(f"{k} {lab} {n}" for (k, lab), n in sorted(kinds.items())))
+    if args.unlabelled:
+        for fact, lab in flagged:
+            if lab is None:
+                print(f"\n[unlabelled] {fact.story}: " + "; ".join(f"{v['kind']} {v['value']!r}" for v in fact.values))
+                for s in fact.sources:
+                    print(f"    {s.article} [{s.start}:{s.end}]: {s.text[:200]}")
     if args.examples:
         for fact, lab in random.Random(0).sample(flagged, min(args.examples, len(flagged))):
             print(f"\n[{lab['label'] if lab else 'unlabelled'}] {fact.story}: "
@@ -90,6 +97,19 @@ def main() -> None:
                   + (f"  ({lab['why']})" if lab else ""))
             for s in fact.sources:
                 print(f"    {s.article}: {s.text[:160]}")
+
+
+def _overlapping(fact, labels: list[dict]) -> dict | None:
+    """The label of the same story and articles whose spans overlap each of the fact's (a clause
+    rule that moves a span's ends keeps the label of what it flags)."""
+    arts = {s.article for s in fact.sources}
+    for lab in labels:
+        if lab["story"] != fact.story or {s["article"] for s in lab["sources"]} != arts:
+            continue
+        if all(any(ls["article"] == s.article and ls["start"] < s.end and s.start < ls["end"] for ls in lab["sources"])
+               for s in fact.sources):
+            return lab
+    return None
 
 
 if __name__ == "__main__":

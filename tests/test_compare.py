@@ -174,6 +174,26 @@ def test_long_compound_sentences_split_into_clauses_with_offsets():
     assert len(split_clauses(listing)) == 1
 
 
+def test_a_toll_in_other_words_conflicts_and_a_thin_clause_stays_with_its_sentence():
+    def story(*texts):
+        arts = [Article(id=f"a{k}", text=t, outlet=f"Outlet {k}") for k, t in enumerate(texts)]
+        return compare_story(_analyse(*arts))
+
+    # "were killed" / "died", "injured" / "were hurt": the same count in other words
+    facts = story("Seven people were killed when a bus plunged into a ravine near Kresna on Sunday, police said.",
+                  "Nine people died when a bus plunged into a ravine near Kresna on Sunday, police said.")
+    (toll,) = [f for f in facts if f.status == "conflicting"]
+    assert {v["value"] for v in toll.values} == {"Seven people", "Nine people"}
+    facts = story("The landslide in Huaraz on Thursday injured 40 people, the regional governor said.",
+                  "Sixty people were hurt in the landslide in Huaraz on Thursday, the regional governor said.")
+    assert [f.status for f in facts] == ["conflicting"]
+    # a clause too thin to be a claim ("At least 12 people were killed") is not dropped from its sentence
+    (fact,) = story("At least 12 people were killed when a landslide buried part of the village of Huaraz on Thursday.")
+    assert fact.text.startswith("At least 12 people were killed when")
+    halted = "Verhaegen Chemicals said production at the site would stay halted until the end of the month."
+    assert [f.text for f in story(halted)] == [halted]
+
+
 def test_a_negation_conflicts_only_between_claims_that_otherwise_agree():
     # Two sentences of an earthquake story, loosely aligned: one negated, the other not. Not a
     # contradiction; the same sentence with its verb negated is one.

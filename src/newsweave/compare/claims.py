@@ -126,7 +126,8 @@ def build_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None =
         for si, sent in enumerate(an.sentences):
             if is_furniture(sent.text) or len(words(sent.text)) < MIN_CLAIM_WORDS:
                 continue
-            spans = split_clauses(sent.text) if clauses else [_trim(sent.text, 0, len(sent.text))]
+            spans = _whole_clauses(sent.text, split_clauses(sent.text)) if clauses \
+                else [_trim(sent.text, 0, len(sent.text))]
             for ci, (s, e) in enumerate(spans):
                 start, end = sent.start + s, sent.start + e
                 text = art.text[start:end]
@@ -145,6 +146,28 @@ def build_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None =
                 claims.append(claim)
             position += 1
     return claims
+
+
+def _whole_clauses(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The clauses of a sentence, each too thin to be a claim of its own joined to the next one (the
+    last to the one before): "At least 12 people were killed | when a landslide buried…" is one
+    claim, not a toll dropped and a landslide kept; nor is "…would stay halted | until the end of
+    the month" quoted without its qualifier."""
+    out: list[tuple[int, int]] = []
+    pending: int | None = None  # where a thin clause began, waiting for the next one
+    for s, e in spans:
+        s = s if pending is None else pending
+        if _says_something(content_words(plain_text(mask_markup(text[s:e]))), text[s:e]):
+            out.append((s, e))
+            pending = None
+        else:
+            pending = s
+    if pending is not None:
+        if out:
+            out[-1] = (out[-1][0], spans[-1][1])
+        else:
+            out.append((pending, spans[-1][1]))
+    return out
 
 
 def _says_something(tokens: list[str], text: str, whole: bool = False) -> bool:

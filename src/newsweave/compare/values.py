@@ -184,6 +184,12 @@ class _Tokens:
 
 
 CONTEXT_REACH = 4  # words either side of a number that say what it counts
+# Words that say the same of a count in other words: "seven people were killed" and "nine people
+# died" count the dead alike, "injured 40" and "sixty were hurt" the injured.
+CONTEXT_CONCEPTS = {stem(w).rstrip("e"): concept for concept, ws in (
+    ("the dead", "kill killed kills killing die died dies dying dead death deaths fatalities fatality perished"),
+    ("the injured", "injure injured injures injuring injury injuries hurt hurting wounded wounding wounds"),
+) for w in ws.split()}
 
 
 def _context(tokens: _Tokens, start: int, end: int, named: set[str]) -> tuple[set[str], tuple[str, str]]:
@@ -193,8 +199,8 @@ def _context(tokens: _Tokens, start: int, end: int, named: set[str]) -> tuple[se
     (other numbers skipped, lower-cased; "" at either end): where it stands."""
     before = [w for s, e, w in tokens if e <= start and not w.isdigit()][-CONTEXT_REACH:]  # (a number is no
     after = [w for s, e, w in tokens if s >= end and not w.isdigit()][:CONTEXT_REACH]  # word: "rose 3.5% to 120")
-    stems = {stem(w).rstrip("e") for w in before + after
-             if w not in STOP and len(w) > 1 and w not in NOT_CONTEXT and w not in named}
+    stems = {CONTEXT_CONCEPTS.get(st, st) for st in (stem(w).rstrip("e") for w in before + after
+             if w not in STOP and len(w) > 1 and w not in NOT_CONTEXT and w not in named)}
     return stems, (before[-1] if before else "", after[0] if after else "")
 
 
