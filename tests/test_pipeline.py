@@ -449,3 +449,15 @@ def test_a_story_search_finds_a_name_written_with_a_possessive(seeds_run, cli_en
     none = json.loads(newsweave("stories", "--db", db, "--query", "Uzbekistan's zebra", "--format", "json",
                                 env=cli_env).stdout)
     assert none["stories"] == [] and none["total"] == 0 and none["total_stories"] == 1
+
+
+def test_one_outlet_written_two_ways_is_one_independent_source():
+    from newsweave.model import Analysis, Article
+    from newsweave.pipeline import independent_sources
+
+    def member(i, outlet):
+        return Analysis(article=Article(id=f"a{i}", text="x", outlet=outlet)), None
+
+    members = [member(0, "Harbour & Coast News"), member(1, "HARBOUR AND COAST NEWS"), member(2, "Reuters"),
+               member(3, None), member(4, None)]
+    assert independent_sources(members) == ["Harbour & Coast News", "Reuters", "(unnamed a3)", "(unnamed a4)"]

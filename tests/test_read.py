@@ -251,6 +251,25 @@ def test_atom_feed():
     assert arts[2].text.startswith("Maurice Cheeks is out as Philadelphia 76ers head coach.\n")
 
 
+def test_entities_in_feed_titles_are_decoded_and_plain_ampersands_kept():
+    rss = (b'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+           b'<title><![CDATA[Harbour &amp; Coast News]]></title><link>https://hcn.example/</link>'
+           b'<item><title><![CDATA[Minister&#8217;s &quot;blue port&quot; plan: what&#039;s in it &amp; who pays]]></title>'
+           b'<link>https://hcn.example/a1</link><description><![CDATA[<p>The North Sea minister on Tuesday presented '
+           b'a 300 million euro plan to electrify the port of Ostend by 2030.</p>]]></description></item></channel></rss>')
+    [art] = read_bytes(rss, "hcn.rss")
+    assert art.title == "Minister\u2019s \"blue port\" plan: what's in it & who pays"
+    assert art.outlet == "Harbour & Coast News"
+    atom = (b'<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            b'<title type="text">Markets &amp; Money</title><id>x</id><updated>2026-11-18T09:00:00Z</updated>'
+            b'<entry><title type="html"><![CDATA[Harbour master&#8217;s &#8220;zero waste&#8221; plan]]></title>'
+            b'<id>e1</id><updated>2026-11-18T09:00:00Z</updated><link href="https://m.example/1"/>'
+            b'<content type="html"><![CDATA[<p>The European Commission on Wednesday approved funding for the '
+            b'port of Zeebrugge.</p>]]></content></entry></feed>')
+    [art] = read_bytes(atom, "m.atom")
+    assert art.title == "Harbour master\u2019s \u201czero waste\u201d plan" and art.outlet == "Markets & Money"
+
+
 def test_billion_laughs_feed_is_refused_before_parsing():
     [err] = _read(BAD / "billion_laughs.xml")
     assert isinstance(err, InputError) and err.path == str(BAD / "billion_laughs.xml")

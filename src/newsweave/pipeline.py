@@ -20,6 +20,7 @@ from .analyse.events import merge_events
 from .clean import clean_batch, only_furniture
 from .cluster import StoryClusterer
 from .compare import compare_story
+from .compare.claims import outlet_key
 from .dedup import DuplicateFinder
 from .errors import InputError
 from .model import Analysis, Article, content_id, to_dict
@@ -87,11 +88,16 @@ def publication_order(articles: list[Article]) -> list[Article]:
 def independent_sources(members: list[tuple[Analysis, str | None]]) -> list[str]:
     """Distinct outlets among articles that are not copies of another; unnamed outlets count per article."""
     seen: list[str] = []
+    keys: set[str] = set()
     for an, dup in members:
         if dup:
             continue
         name = an.article.outlet or f"(unnamed {an.article.id})"
-        if name not in seen:
+        # "Reuters" and "REUTERS", "Harbour & Coast News" and "Harbour and Coast News" are one
+        # outlet, as compare counts sources (compare.claims.source_key)
+        key = outlet_key(name) if an.article.outlet else name
+        if key not in keys:
+            keys.add(key)
             seen.append(name)
     return seen
 

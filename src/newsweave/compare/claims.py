@@ -105,11 +105,12 @@ def source_key(article_id: str, outlets: dict[str, str | None], duplicate_of: di
         root = duplicate_of[root]
         seen.add(root)
     outlet = outlets.get(root)
-    return "outlet:" + _norm_outlet(outlet) if outlet else "article:" + root
+    return "outlet:" + outlet_key(outlet) if outlet else "article:" + root
 
 
-def _norm_outlet(name: str) -> str:
-    return re.sub(r"\W+", " ", name.lower()).strip()
+def outlet_key(name: str) -> str:
+    """An outlet's name as sources are counted: case, punctuation and "and"/"&" aside."""
+    return re.sub(r"\W+", " ", re.sub(r"\s*(?:&|\band\b)\s*", " ", name.lower())).strip()
 
 
 def build_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None = None,

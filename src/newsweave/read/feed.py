@@ -1,6 +1,8 @@
 """RSS and Atom feeds (feedparser): one article per entry. Entity-declaring XML is refused first."""
 from __future__ import annotations
 
+import html
+
 import logging
 import re
 import xml.sax
@@ -229,7 +231,10 @@ def _plain(value: str | None, detail: Any) -> str | None:
     if not value:
         return None
     kind = (detail or {}).get("type") or ""
-    text = html_to_text(value) if "html" in kind and "<" in value else " ".join(value.split())
+    if "html" in kind:  # markup, or at least entities: "Harbour &amp; Coast News", "Minister&#8217;s"
+        text = html_to_text(value) if "<" in value else html.unescape(value)
+    else:
+        text = value
     return " ".join(text.split()) or None
 
 
