@@ -59,6 +59,15 @@ def test_plain_text_is_read_verbatim_with_an_obvious_title():
     assert art.id == content_id(raw)
 
 
+def test_a_dateline_naming_its_outlet_wins_over_the_callers_outlet(seed_paths):
+    [art] = _read(seed_paths[1], outlet="My Feed")  # "Islamabad (TDI): …"
+    [plain] = _read(seed_paths[0], outlet="My Feed")  # "KARACHI – …" names a place, no outlet
+    assert plain.outlet == "My Feed"
+    assert art.outlet is None  # left to cleaning, which reads TDI from the dateline
+    [art] = _read(GOOD / "lohan.txt", outlet="My Feed")
+    assert art.outlet == "My Feed"
+
+
 def test_plain_text_without_headline_has_no_title_and_keeps_crlf_but_not_the_bom():
     path = GOOD / "reid_bom_crlf.txt"
     [art] = _read(path)

@@ -18,7 +18,16 @@ def read_text(stream: BinaryIO, path: str, outlet: str | None, size: int | None)
     text = decode_utf8(data, path)
     if not text.strip():
         raise InputError(path, "empty file" if not text else "empty file (only whitespace)")
+    if outlet and _dateline_outlet(text):
+        outlet = None  # "Islamabad (TDI): …" names its outlet: --outlet is for texts that do not say
     yield Article(id=content_id(text), text=text, title=obvious_title(text), outlet=outlet, source=path)
+
+
+def _dateline_outlet(text: str) -> str | None:
+    """The outlet the text's dateline names, found as cleaning finds it."""
+    from ..clean import clean
+
+    return clean(Article(id="", text=text)).outlet
 
 
 def obvious_title(text: str) -> str | None:
