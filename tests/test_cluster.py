@@ -274,11 +274,15 @@ def test_cli_reports_bad_lines_and_clusters_the_rest(tmp_path):
                         (6, "line too long")):
         assert f"bad.jsonl:{line}: {words}" in result.output
     assert [json.loads(x)["id"] for x in result.output.splitlines() if x.startswith("{")] == ["a", "d"]
-    binary = tmp_path / "photo.jsonl"  # a misnamed binary: given up after 100 bad lines, not a million errors
+    binary = tmp_path / "photo.jsonl"  # a misnamed binary: one error, not one per "line"
     binary.write_bytes(bytes(range(256)) * 2 + b"\n" + b"\x00\xff\n" * 5000)
-    given_up = CliRunner().invoke(main, ["cluster", str(binary), "-q"])
+    refused = CliRunner().invoke(main, ["cluster", str(binary), "-q"])
+    assert refused.exit_code == 1 and refused.output.count("error: ") == 1 and "binary file" in refused.output
+    garbage = tmp_path / "notes.jsonl"  # text that is no JSONL: given up after 100 bad lines, not 5,000 errors
+    garbage.write_text("not an article\n" * 5000, encoding="utf-8")
+    given_up = CliRunner().invoke(main, ["cluster", str(garbage), "-q"])
     assert given_up.exit_code == 1 and given_up.output.count("error: ") == 101
-    assert "photo.jsonl:101: more than 100 bad lines; stopped reading" in given_up.output
+    assert "notes.jsonl:101: more than 100 bad lines; stopped reading" in given_up.output
     missing = CliRunner().invoke(main, ["cluster", str(tmp_path / "absent.jsonl"), "-q"])
     assert missing.exit_code == 2 and "absent.jsonl" in missing.output
 

@@ -195,6 +195,11 @@ def test_story_command_shows_each_side_of_a_disagreement_with_its_sources(tmp_pa
                    for line in sides), shown
         assert any(line.startswith(f"{indent}number “three-day” [{numbers['three']}]") for line in sides), shown
         assert "{'kind'" not in shown
+    # the story JSON (run, story, the API) marks summary sentences holding one side of the conflict
+    conflicting = {k for k, f in enumerate(story["facts"]) if f["status"] == "conflicting"}
+    assert all(s["disputed"] == bool(conflicting & set(s["facts"])) for s in story["summary"])
+    stored = json.loads(newsweave("story", story["id"], "--db", db, "--format", "json", env=cli_env).stdout)
+    assert [s["disputed"] for s in stored["summary"]] == [s["disputed"] for s in story["summary"]]
 
 
 def test_planted_copies_are_linked_and_not_counted_as_sources(tmp_path, cli_env):
@@ -461,3 +466,18 @@ def test_one_outlet_written_two_ways_is_one_independent_source():
     members = [member(0, "Harbour & Coast News"), member(1, "HARBOUR AND COAST NEWS"), member(2, "Reuters"),
                member(3, None), member(4, None)]
     assert independent_sources(members) == ["Harbour & Coast News", "Reuters", "(unnamed a3)", "(unnamed a4)"]
+
+
+def test_a_time_stamp_line_never_titles_a_story():
+    from newsweave.model import Analysis, Article, Sentence
+    from newsweave.pipeline import story_title
+
+    lines = ["18 November 2026 Last updated at 13:59 GMT", "Microsoft releases fix for zero-day Edge bug",
+             "Microsoft has released an emergency patch for a previously unknown flaw in its Edge browser."]
+    text = "\n".join(lines)
+    an = Analysis(article=Article(id="bbc", text=text))
+    at = 0
+    for k, line in enumerate(lines):
+        an.sentences.append(Sentence("bbc", k, at, at + len(line), line))
+        at += len(line) + 1
+    assert story_title([an]) == "Microsoft releases fix for zero-day Edge bug"

@@ -17,13 +17,14 @@ from typing import Any
 from .analyse.pool import Analyser
 from .analyse.entities import canonicalise
 from .analyse.events import merge_events
-from .clean import clean_batch, only_furniture
+from .clean import clean_batch, is_time_stamp, only_furniture
 from .cluster import StoryClusterer
 from .compare import compare_story
 from .compare.claims import outlet_key
 from .dedup import DuplicateFinder
 from .errors import InputError
 from .model import Analysis, Article, content_id, to_dict
+from .render import disputed
 from .summarise import summarise
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,8 @@ def story_title(analyses: list[Analysis]) -> str:
     firsts = [an.sentences[0].text for an in analyses if an.sentences]
     # The first sentence that reads as one: a dateline or a date alone ("27 NOVEMBER, 2005") is no title.
     candidates = [t for an in analyses for t in (s.text for s in an.sentences[:3])
-                  if len(re.findall(r"[A-Za-z]{2,}", t)) >= 4 and not re.fullmatch(r"[\W\d]*|[A-Z\W\d]+", t)]
+                  if len(re.findall(r"[A-Za-z]{2,}", t)) >= 4 and not re.fullmatch(r"[\W\d]*|[A-Z\W\d]+", t)
+                  and not is_time_stamp(t)]
     for text in candidates[:1] or firsts[:1]:
         text = " ".join(text.split())
         return text if len(text) <= 140 else text[:137].rsplit(" ", 1)[0] + "…"
@@ -150,6 +152,9 @@ def build_story(story_id: str, members: list[tuple[Analysis, str | None]],
         counted = Counter(f.status for f in fact_list)
         facts = to_dict(fact_list)
         summary = to_dict(summarise(fact_list, [an for an, _ in compared]))
+        statuses = [f.status for f in fact_list]
+        for sentence in summary:  # one side of a conflicting fact, stated as if settled: say so
+            sentence["disputed"] = disputed(sentence.get("facts", []), statuses)
         counts = {k: counted.get(k, 0) for k in ("corroborated", "single_source", "conflicting")}
         n_compared = len(compared)
     else:
