@@ -331,3 +331,17 @@ def test_an_id_that_is_no_string_or_integer_is_an_error_in_ingest_and_the_api(tm
     client = TestClient(create_app(open_store(str(tmp_path / "a.db")), Settings(token="t")))
     r = client.post("/api/articles", json={"id": True, "text": text}, headers={"Authorization": "Bearer t"})
     assert r.status_code == 422 and "field 'id' must be a string or an integer, got a boolean" in r.text
+
+
+def test_a_reader_that_stops_early_is_no_failure(tmp_path, cli_env):
+    # `newsweave cluster … | head -1` under `set -o pipefail`: the command must not fail because
+    # head stopped reading (nor print a traceback)
+    from conftest import DATA
+
+    big = DATA / "cluster" / "ecbplus-48.jsonl"
+    proc = subprocess.Popen([NEWSWEAVE, "cluster", str(big), "-q"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=cli_env)
+    proc.stdout.close()  # the reader is gone before the first line is written: every write fails
+    err = proc.stderr.read().decode()
+    assert proc.wait(120) == 0, err
+    assert "Traceback" not in err and "error" not in err

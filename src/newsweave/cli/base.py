@@ -31,6 +31,12 @@ class Group(click.Group):
             return super().invoke(ctx)
         except NewsweaveError as e:
             raise click.ClickException(str(e)) from e
+        except BrokenPipeError:
+            # The reader stopped reading (`| head`): what it wanted, not a failure of ours (click's
+            # own handling exits 1, which says "an input could not be read"). Output still buffered
+            # goes nowhere, so that the interpreter's last flush cannot fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
 
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
