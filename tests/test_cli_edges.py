@@ -345,3 +345,11 @@ def test_a_reader_that_stops_early_is_no_failure(tmp_path, cli_env):
     err = proc.stderr.read().decode()
     assert proc.wait(120) == 0, err
     assert "Traceback" not in err and "error" not in err
+
+
+def test_the_entity_table_as_csv_has_no_always_empty_column(db):
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(invoke("entities", "--db", db, "--format", "csv").output)))
+    assert rows and "articles" not in rows[0] and all(r["stories"] for r in rows)

@@ -96,7 +96,10 @@ def entities(paths: tuple[str, ...], db: str, fmt: str, published: str | None) -
     else:
         rows = _store(db).list_entities()
     if fmt != "text":
-        _emit(rows, ENTITY_FIELDS + ([] if paths else ["stories"]), fmt, "entities")
+        # from files: the articles naming each entity; from the database: the stories (the entity
+        # table keeps no article list, so no always-empty column)
+        fields = ENTITY_FIELDS if paths else [f for f in ENTITY_FIELDS if f != "articles"] + ["stories"]
+        _emit(rows, fields, fmt, "entities")
         return
     for e in rows:
         extra = f" ({'; '.join(e['roles'])})" if e.get("roles") else ""
