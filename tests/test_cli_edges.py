@@ -353,3 +353,11 @@ def test_the_entity_table_as_csv_has_no_always_empty_column(db):
 
     rows = list(csv.DictReader(io.StringIO(invoke("entities", "--db", db, "--format", "csv").output)))
     assert rows and "articles" not in rows[0] and all(r["stories"] for r in rows)
+
+
+def test_an_unreadable_published_value_is_a_usage_error_naming_it():
+    for command in ("events", "entities"):
+        result = invoke(command, str(SEEDS[1]), "--published", "yesterday")
+        assert result.exit_code == 2 and "--published" in result.output and "'yesterday'" in result.output
+    ok = invoke("events", str(SEEDS[1]), "--published", "17/11/2026", "--format", "json")
+    assert ok.exit_code == 0 and any(e["date"] for e in json.loads(ok.output)["events"])

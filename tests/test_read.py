@@ -113,6 +113,14 @@ def test_html_date_written_only_in_the_page_text():
     [art] = _read(GOOD / "lohan.html")
     assert art.published == "2013-06-13T16:59:00"  # "First Published: June 13, 2013 4: 59 PM EDT"
     assert art.url == _by_id("1_1ecbplus")["url"]
+    page = ("<html><body><article><h1>Port of Ghent reopens</h1><p class='meta'>Published: {}</p><p>Shipping "
+            "traffic in the port of Ghent returned to normal on Wednesday after the fire at the chemicals "
+            "plant, the port authority said in a statement.</p></article></body></html>")
+    for stamp, when in (("Tuesday 17 November 2026 09:45", "2026-11-17T09:45:00"),
+                        ("Tue 17 Nov 2026 09.45 GMT", "2026-11-17T09:45:00"),
+                        ("Tuesday, November 17, 2026", "2026-11-17")):
+        [art] = read_bytes(page.format(stamp).encode(), "ghent.html")
+        assert art.published == when, stamp
 
 
 def test_html_in_a_declared_legacy_charset_is_decoded_but_undeclared_is_an_error():

@@ -26,8 +26,13 @@ def _analyses(paths: tuple[str, ...], published: str | None):
     from ..analyse import analyse
     from ..clean import clean_batch
     from ..errors import InputError
-    from ..read import read_paths
+    from ..read import normalise_date, read_paths
 
+    if published is not None:
+        given, published = published, normalise_date(published)
+        if published is None:
+            raise click.BadParameter(f"cannot read {given!r} as a date (ISO 8601 such as 2026-11-17, "
+                                     "or any form ingest reads)", param_hint="--published")
     articles = []
     for item in read_paths(list(paths)):
         if isinstance(item, InputError):

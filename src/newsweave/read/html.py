@@ -25,10 +25,11 @@ XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 DATE_PARAMS = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z",
                "deferred_url_extractor": True}  # a date in the URL has no time: meta tags first
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"  # "Tuesday 17 November", "Tue, Nov 17"
 TEXT_DATE = re.compile(
-    r"\b(?:first\s+)?(?:published|posted|updated)(?:\s+on)?\s*[:\-\u2013]?\s*(?P<date>"
+    rf"\b(?:first\s+)?(?:published|posted|updated)(?:\s+on)?\s*[:\-\u2013]?\s*(?:{WEEKDAY})?(?P<date>"
     rf"(?:{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
-    r"(?:,?\s+(?:at\s+)?\d{1,2}\s*:\s*\d{2}(?:\s*[ap]\.?m\.?)?)?)",
+    r"(?:,?\s+(?:at\s+)?\d{1,2}\s*[:.]\s*\d{2}(?:\s*[ap]\.?m\.?)?)?)",
     re.IGNORECASE,
 )
 BLOCK_TAGS = {
@@ -121,8 +122,11 @@ def _extract(html: str, url: str | None) -> dict[str, Any]:
     if doc is None:
         return {}
     meta = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    if not meta.get("date"):
-        meta["date"] = _text_date(html)
+    found = _page_date(meta.get("date"))
+    if not found or len(found) == 10:  # none, or a day without its time ("Published: Tuesday 17 November 2026 09:45")
+        written = _text_date(html)
+        if written and (not found or written.startswith(found)):
+            meta["date"] = written
     return meta
 
 
@@ -134,7 +138,7 @@ def _text_date(html: str) -> str | None:
     m = TEXT_DATE.search(html_to_text(html))
     if not m:
         return None
-    value = re.sub(r"\s*:\s*", ":", m.group("date").replace(" at ", " "))
+    value = re.sub(r"(\d)\s*[:.]\s*(\d{2})\b", r"\1:\2", m.group("date").replace(" at ", " "))  # 09.45 is 09:45
     return normalise_date(value)
 
 
