@@ -239,6 +239,7 @@ def test_control_characters_in_a_search_are_dropped_not_matched_or_echoed(client
     assert ids(client.get("/api/stories", params={"q": "tokayev\x00earthquake"})) == []  # two words, no story has both
     assert ids(client.get("/api/stories", params={"q": "\x00earthquake\x07"})) == ["s-quake"]
     assert ids(client.get("/api/stories", params={"q": "earthquake", "outlet": "Reuters\x00"})) == ["s-quake"]
+    assert ids(client.get("/api/stories", params={"outlet": "REUTERS"})) == ids(client.get("/api/stories", params={"outlet": "Reuters"}))
     assert ids(client.get("/api/stories", params={"q": "\x00"})) == everything  # nothing left: no filter, as q=
     assert ids(client.get("/api/stories?q=%00zzzz")) == []  # not a pattern cut short at the NUL
     page = client.get("/", params={"q": "\x00earthquake\x1b", "outlet": "\x00"})

@@ -120,7 +120,7 @@ def ingest(paths, outlet, n_process, batch_size, db, fmt, quiet):
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(0, MAX_OFFSET),
               help="Skip this many (paging).")
 @click.option("--query", "-s", help="Only stories whose titles, headlines or actors contain these words.")
-@click.option("--outlet", help="Only stories with an article from this outlet.")
+@click.option("--outlet", help="Only stories with an article from this outlet (its name in any case).")
 @click.option("--entity", help="Only stories mentioning this entity id.")
 @click.option("--sort", type=click.Choice(["updated", "sources"]), default="updated", show_default=True)
 def stories(db, fmt, limit, offset, query, outlet, entity, sort):

@@ -267,7 +267,7 @@ def _story_filter(query: str | None, outlet: str | None, entity: str | None, sin
             where.append("search_text LIKE ? ESCAPE '\\'")
             args.append("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
     if outlet:
-        where.append("id IN (SELECT story_id FROM articles WHERE outlet = ?)")
+        where.append("id IN (SELECT story_id FROM articles WHERE lower(outlet) = lower(?))")  # "reuters" finds "Reuters"
         args.append(outlet)
     if entity:
         where.append("id IN (SELECT story_id FROM story_entities WHERE entity_id = ?)")

@@ -102,7 +102,7 @@ async def health(request: Request) -> dict[str, Any]:
 async def list_stories(
     request: Request,
     q: Annotated[str | None, Query(max_length=500, description="Words that must all appear in the title, headlines or actors")] = None,
-    outlet: Annotated[str | None, Query(description="Only stories with an article from this outlet")] = None,
+    outlet: Annotated[str | None, Query(description="Only stories with an article from this outlet (its name in any case)")] = None,
     entity: Annotated[str | None, Query(description="Only stories mentioning this entity id")] = None,
     since: Annotated[str | None, Query(description="Only stories with an article published at or after this ISO time")] = None,
     until: Annotated[str | None, Query(description="Only stories that began at or before this ISO time")] = None,
