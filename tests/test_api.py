@@ -642,6 +642,12 @@ def test_an_unreadable_published_date_is_stored_undated_and_said_in_the_reply(li
         and "2023-13-45" in r.json()["warnings"][0]
     stored = c.get("/api/articles/late-date").json()
     assert stored["published"] is None and stored["extra"]["published_raw"] == "2023-13-45"
+    # the same id again with other text: kept as first stored, and the reply says so
+    again = c.post("/api/articles", json=dict(record, published="2023-11-10", text=record["text"].replace(
+        "several hours", "two days")), headers=AUTH)
+    assert again.status_code == 200 and again.json()["report"]["changed"] == ["late-date"]
+    assert any("'late-date' is already stored with other text" in w for w in again.json()["warnings"])
+    assert "several hours" in c.get("/api/articles/late-date").json()["text"]
 
 
 def test_reads_are_answered_while_an_ingest_holds_the_pipeline(live):

@@ -168,5 +168,7 @@ async def post_articles(request: Request) -> JSONResponse:
     # what was taken but not understood: the client should hear it, as ingest's warnings tell a user
     warnings = [f"article {a.id!r}: unreadable published date {a.extra['published_raw']!r}; stored as undated, "
                 "the value kept in extra.published_raw" for a in articles if "published_raw" in (a.extra or {})]
+    warnings += [f"article {i!r} is already stored with other text; the stored text is kept (send a correction "
+                 "under a new id)" for i in report.get("changed", [])]
     return JSONResponse({"ok": True, "report": report, "stories": stories, "warnings": warnings},
                         status_code=201 if report["added"] else 200)
