@@ -361,3 +361,20 @@ def test_an_unreadable_published_value_is_a_usage_error_naming_it():
         assert result.exit_code == 2 and "--published" in result.output and "'yesterday'" in result.output
     ok = invoke("events", str(SEEDS[1]), "--published", "17/11/2026", "--format", "json")
     assert ok.exit_code == 0 and any(e["date"] for e in json.loads(ok.output)["events"])
+
+
+def test_markdown_shows_article_text_literally():
+    from newsweave.render import story_list_text, story_text
+
+    story = {"id": "s1", "title": "Ports | <script>alert(1)</script> *strike*", "independent_sources": 1,
+             "counts": {"corroborated": 0, "single_source": 1, "conflicting": 0},
+             "articles": [{"id": "a_1", "title": "A <b>bold</b> | claim", "outlet": "Harbour_News"}],
+             "summary": [{"text": "Dockers *walked out* <now>.", "sources": ["a_1"], "facts": [0]}],
+             "facts": [{"text": "Dockers *walked out* <now>.", "status": "single_source",
+                        "sources": [{"article": "a_1", "start": 0, "end": 5}]}]}
+    shown = story_text(story, markdown=True)
+    assert "<script>" not in shown and "<b>" not in shown and "<now>" not in shown
+    assert "Ports \\| &lt;script&gt;" in shown and "\\*walked out\\*" in shown and "Harbour\\_News" in shown
+    table = story_list_text([dict(story, articles=1)], markdown=True)
+    assert table.splitlines()[2].count(" | ") == 6  # the title's "|" is escaped: the row keeps its 7 cells
+    assert "1 article," in story_list_text([dict(story, articles=1)]) and "1 article ·" in story_text(story)

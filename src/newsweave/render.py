@@ -46,13 +46,29 @@ def _clip(text: str, width: int = 160) -> str:
     return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
 
 
+MARKDOWN_SPECIAL = str.maketrans({"\\": "\\\\", "*": "\\*", "_": "\\_", "`": "\\`", "|": "\\|",
+                                  "<": "&lt;", ">": "&gt;"})
+
+
+def markdown_escape(text: Any) -> str:
+    """Text from articles as Markdown shows it literally: "<script>" is no tag, "a | b" breaks no
+    table, "*" and "_" start no emphasis."""
+    return str(text).translate(MARKDOWN_SPECIAL)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def story_text(story: dict[str, Any], markdown: bool = False) -> str:
     numbers = {a["id"]: n for n, a in enumerate(story["articles"], 1)}
     h1, h2, bullet = ("# ", "## ", "- ") if markdown else ("", "", "  - ")
+    md = markdown_escape if markdown else str
     c = story.get("counts", {})
     lines = [
-        f"{h1}{story['title']}",
-        f"story {story['id']} · {len(story['articles'])} articles · {story.get('independent_sources', 0)} independent sources"
+        f"{h1}{md(story['title'])}",
+        f"story {story['id']} · {_count(len(story['articles']), 'article')} · "
+        f"{_count(story.get('independent_sources', 0), 'independent source')}"
         f" · {c.get('corroborated', 0)} corroborated / {c.get('single_source', 0)} single-source / "
         f"{c.get('conflicting', 0)} conflicting facts",
         "",
@@ -61,13 +77,13 @@ def story_text(story: dict[str, Any], markdown: bool = False) -> str:
     for a in story["articles"]:
         dup = f" (copy of [{numbers.get(a['duplicate_of'], '?')}])" if a.get("duplicate_of") else ""
         place = (a.get("dateline") or {}).get("place")
-        meta = ", ".join(x for x in (a.get("outlet"), place, a.get("published"), a.get("url")) if x)
-        lines.append(f"{bullet}[{numbers[a['id']]}] {a.get('title') or a['id']}" + (f" — {meta}" if meta else "") + dup)
+        meta = ", ".join(md(x) for x in (a.get("outlet"), place, a.get("published"), a.get("url")) if x)
+        lines.append(f"{bullet}[{numbers[a['id']]}] {md(a.get('title') or a['id'])}" + (f" — {meta}" if meta else "") + dup)
     if story.get("summary"):
         lines += ["", f"{h2}Summary"]
         statuses = [f["status"] for f in story.get("facts", [])]
         for s in story["summary"]:
-            lines.append(f"{bullet}{s['text']} {_cite(s['sources'], numbers)}"
+            lines.append(f"{bullet}{md(s['text'])} {_cite(s['sources'], numbers)}"
                          + (" (disputed: see the conflicting facts)" if disputed(s.get("facts", []), statuses) else ""))
     for status, heading in (("conflicting", "Conflicting"), ("corroborated", "Corroborated"),
                             ("single_source", "Single source")):
@@ -77,24 +93,24 @@ def story_text(story: dict[str, Any], markdown: bool = False) -> str:
         lines += ["", f"{h2}{heading} facts ({len(facts)})"]
         for f in facts:
             cites = _cite(list(dict.fromkeys(s["article"] for s in f["sources"])), numbers)
-            lines.append(f"{bullet}{f['text']} {cites}")
+            lines.append(f"{bullet}{md(f['text'])} {cites}")
             for v, side in zip(f.get("values") or [], conflict_values(f.get("values") or [], numbers)):
                 # each side of a disagreement: its value, who says it, and the sentence that does
                 said = v.get("text") if isinstance(v, dict) and v.get("value") not in (None, "") else None
                 quote = _clip(str(said[0] if isinstance(said, list) else said)) if said else ""
-                lines.append(f"{'  - ' if markdown else '      '}{side.get('kind') or 'value'} “{side['value']}” "
-                             + "".join(f"[{n}]" for n in side["cites"]) + (f": {quote}" if quote else ""))
+                lines.append(f"{'  - ' if markdown else '      '}{side.get('kind') or 'value'} “{md(side['value'])}” "
+                             + "".join(f"[{n}]" for n in side["cites"]) + (f": {md(quote)}" if quote else ""))
     if story.get("entities"):
         lines += ["", f"{h2}Actors"]
         for e in story["entities"][:25]:
             roles = f" ({'; '.join(e['roles'])})" if e.get("roles") else ""
-            lines.append(f"{bullet}{e['name']} [{e['type']}]{roles}")
+            lines.append(f"{bullet}{md(e['name'])} [{e['type']}]{md(roles)}")
     if story.get("events"):
         lines += ["", f"{h2}Events"]
         for e in story["events"][:25]:
             parts = [e.get("actor") or "?", e["action"], e.get("target") or ""]
             where = " ".join(x for x in (f"in {e['place']}" if e.get("place") else "", f"on {e['date']}" if e.get("date") else "") if x)
-            lines.append(f"{bullet}{' '.join(p for p in parts if p)} {where}".rstrip())
+            lines.append(f"{bullet}{md(' '.join(p for p in parts if p))} {md(where)}".rstrip())
     return "\n".join(lines)
 
 
@@ -103,13 +119,13 @@ def story_list_text(stories: list[dict[str, Any]], markdown: bool = False) -> st
         lines = ["| story | title | articles | sources | corroborated | single | conflicting |", "|---|---|---|---|---|---|---|"]
         for s in stories:
             c = s["counts"]
-            lines.append(f"| {s['id']} | {s['title']} | {s['articles'] if isinstance(s['articles'], int) else len(s['articles'])} | "
+            lines.append(f"| {s['id']} | {markdown_escape(s['title'])} | {s['articles'] if isinstance(s['articles'], int) else len(s['articles'])} | "
                          f"{s['independent_sources']} | {c['corroborated']} | {c['single_source']} | {c['conflicting']} |")
         return "\n".join(lines)
     lines = []
     for s in stories:
         c = s["counts"]
         n = s["articles"] if isinstance(s["articles"], int) else len(s["articles"])
-        lines.append(f"{s['id']}  {n} articles, {s['independent_sources']} sources, "
+        lines.append(f"{s['id']}  {_count(n, 'article')}, {_count(s['independent_sources'], 'source')}, "
                      f"{c['corroborated']}/{c['single_source']}/{c['conflicting']} facts  {s['title']}")
     return "\n".join(lines) or "(no stories)"
