@@ -227,6 +227,17 @@ def test_an_aggregator_item_with_a_source_element_is_credited_to_that_outlet():
     assert [a.outlet for a in arts] == ["Reuters", "Google News"]
 
 
+def test_an_aggregator_item_closing_with_a_paragraph_of_its_outlets_link_is_credited_to_it():
+    feed = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Benelux News Wire</title>'
+            b'<link>https://benelux.example/</link><item><title>Antwerp diamond exports fall</title>'
+            b'<link>https://antwerpgazette.example/diamonds</link><description>&lt;p&gt;Antwerp diamond exports fell '
+            b'for a third month in October, the Antwerp World Diamond Centre said on Monday.&lt;/p&gt;'
+            b'&lt;p&gt;&lt;a href="https://antwerpgazette.example/diamonds"&gt;Antwerp Gazette&lt;/a&gt;&lt;/p&gt;'
+            b'</description></item></channel></rss>')
+    [art] = read_bytes(feed, "bx.rss")
+    assert art.outlet == "Antwerp Gazette" and "Gazette" not in art.text
+
+
 def test_a_blog_item_closing_with_a_link_to_itself_keeps_the_feed_title():
     # a site's own feed closes its items with "Read more" or its own name, linking to the item:
     # no outlet is credited (the items link within the channel's own site), and the link text is

@@ -146,7 +146,9 @@ def entry_article(entry: Any, path: str, source: str, outlet: str | None, n: int
 # ("… should not slow taper <a href="http://www.latimes.com/…">Los Angeles Times</a>"). Only an
 # item that links out of the feed's own site is an aggregator's: a blog or a newspaper's own feed
 # closes its items with "Read more" or its own name, and its items keep the feed's title.
-CLOSING_LINK = re.compile(r"""<a\s[^>]*?href=["']([^"']+)["'][^>]*>\s*([^<]{1,80}?)\s*</a>\s*$""", re.IGNORECASE)
+CLOSING_LINK = re.compile(r"""<a\s[^>]*?href=["']([^"']+)["'][^>]*>\s*([^<]{1,80}?)\s*</a>"""
+                          r"""\s*(?:</(?:p|div|span|strong|em|b|i|small|font)>\s*)*$""",  # "<p><a …>Name</a></p>" too
+                          re.IGNORECASE)
 # Link texts that name no outlet ("Read more »", "Continue reading →", "[…]", "Full story"),
 # compared in lower case without the arrows, ellipses and punctuation around them.
 GENERIC_LINK_TEXTS = frozenset({
