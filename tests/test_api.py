@@ -308,6 +308,9 @@ def test_index_page_paginates(built):
         assert 'rel="next"' in first and "Earthquake strikes" not in first
         second = c.get("/?offset=3").text
         assert "Earthquake strikes" in second and 'rel="prev"' in second and 'rel="next"' not in second
+        past = c.get("/?offset=30").text  # past the last story: not "no stories yet", and back to the last page
+        assert "No stories yet" not in past and "No stories on this page: there are 4" in past
+        assert 'href="/?offset=3" rel="prev"' in past
 
 
 def test_story_page_shows_facts_sources_timeline_and_actors(client):
@@ -607,6 +610,9 @@ def test_posted_articles_join_their_story_at_the_next_request(live):
     article_id = second.json()["report"]["article_ids"][0]
     detail = c.get(f"/api/articles/{article_id}").json()
     assert detail["extra"] == {"source_file": SEEDS[1].name} and detail["story_id"] == story_id
+    from newsweave.web.api import ARTICLE_FIELDS, article_json
+    row = dict.fromkeys(ARTICLE_FIELDS, None) | {"source": "/home/editor/archive/2026/gazette.rss#4", "extra": "{}"}
+    assert article_json(row)["source"] == "gazette.rss#4"  # the file, never the server's folders
 
 
 def test_posting_the_same_articles_again_adds_nothing(live):

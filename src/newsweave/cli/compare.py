@@ -316,7 +316,8 @@ def _score_facts_file(path: str, gold: list, topics: str | None) -> dict:
 @eval_group.command("summary")
 @click.argument("gold_path", metavar="GOLD.jsonl", type=click.Path(exists=True, dir_okay=False))
 @click.option("--limit", type=click.IntRange(1, None), help="Score only the first N stories.")
-@click.option("--max-sentences", default=6, show_default=True, type=click.IntRange(1, None))
+@click.option("--max-sentences", default=6, show_default=True, type=click.IntRange(1, None),
+              help="At most this many sentences per summary.")
 def eval_summary(gold_path: str, limit: int | None, max_sentences: int) -> None:
     """Summaries against editor-written references: ROUGE-1/2/L F1, beside a lead baseline.
 

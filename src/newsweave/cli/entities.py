@@ -153,7 +153,7 @@ def _register_eval() -> None:
 
     @eval_group.command("entities")
     @click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False))
-    @click.option("--limit", type=int, help="Only the first N articles.")
+    @click.option("--limit", type=click.IntRange(1, None), help="Only the first N articles (at least 1).")
     @format_option("text", "json")
     def eval_entities(path: str | None, limit: int | None, fmt: str) -> None:
         """Person/location mention P/R/F1 on ECB+ JSONL, newsweave beside raw spaCy."""

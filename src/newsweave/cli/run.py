@@ -122,7 +122,8 @@ def ingest(paths, outlet, n_process, batch_size, db, fmt, quiet):
 @click.option("--query", "-s", help="Only stories whose titles, headlines or actors contain these words.")
 @click.option("--outlet", help="Only stories with an article from this outlet (its name in any case).")
 @click.option("--entity", help="Only stories mentioning this entity id.")
-@click.option("--sort", type=click.Choice(["updated", "sources"]), default="updated", show_default=True)
+@click.option("--sort", type=click.Choice(["updated", "sources"]), default="updated", show_default=True,
+              help="updated: the latest updated first; sources: the most independent sources first.")
 def stories(db, fmt, limit, offset, query, outlet, entity, sort):
     """List stories, most recently updated first.
 

@@ -140,6 +140,9 @@ def article_json(row: dict[str, Any]) -> dict[str, Any]:
     for k in ("dateline", "extra"):
         if isinstance(out[k], str):
             out[k] = json.loads(out[k])
+    if isinstance(out["source"], str) and "/" in out["source"]:
+        # the file it was read from, without the server's folders (which a public server should not tell)
+        out["source"] = out["source"].rsplit("/", 1)[1]
     return out
 
 

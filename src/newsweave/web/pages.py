@@ -72,9 +72,13 @@ async def index(
         return "/?" + urlencode(dict(params, offset=new_offset)) if new_offset else "/?" + urlencode(params)
 
     api = "/api/stories?" + urlencode(dict(params, limit=size, offset=offset))
+    past_end = offset > 0 and not page["stories"] and page["matching"] > 0
+    # past the last story: "previous" is the last page that has stories, not one more empty page
+    previous = (link((page["matching"] - 1) // size * size) if past_end
+                else link(max(0, offset - size)) if offset > 0 else None)
     return render(request, "index.html", api, page=page, filters=filters, sort=sort, entity_name=entity_name,
                   q=q or "", next_url=link(offset + size) if page["has_more"] else None,
-                  prev_url=link(max(0, offset - size)) if offset > 0 else None,
+                  prev_url=previous, past_end=past_end,
                   first=offset + 1, last=offset + len(page["stories"]), title="Stories")
 
 
