@@ -131,3 +131,19 @@ def test_a_binary_or_gzipped_input_is_one_error_for_each_contract_command(tmp_pa
             errors = [line for line in result.output.splitlines() if line.startswith("error:")]
             assert result.exit_code == 1 and len(errors) == 1, (command, result.output)
             assert str(path) in errors[0] and why in errors[0]
+
+
+def test_cluster_with_articles_feeds_compare_and_summarize(tmp_path):
+    rows = [dict(r, id=k if k % 2 else r["id"]) for k, r in enumerate(ROWS[:8])]  # some integer ids, gold story kept
+    src = _write(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "clustered.jsonl"
+    result = CliRunner().invoke(main, ["cluster", src, "--with-articles", "-q", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    plain = [json.loads(line) for line in CliRunner().invoke(main, ["cluster", src, "-q"]).stdout.splitlines()]
+    assert [(x["id"], x["story"], x["duplicate_of"]) for x in lines] == [(x["id"], x["story"], x["duplicate_of"])
+                                                                       for x in plain]
+    assert [x["id"] for x in lines] == [r["id"] for r in rows] and all(x["text"] == r["text"] for x, r in zip(lines, rows))
+    summary = CliRunner().invoke(main, ["summarize", str(out)])
+    assert summary.exit_code == 0, summary.output
+    assert {json.loads(x)["story"] for x in summary.stdout.splitlines()} == {x["story"] for x in lines}

@@ -9,7 +9,7 @@ import click
 from tqdm import tqdm
 
 from ..errors import InputError
-from .base import (DEFAULT_PROCESSES, echo_error, echo_json, empty_input, format_option, given_ids, main,
+from .base import (DEFAULT_PROCESSES, GIVEN_ID, echo_error, echo_json, empty_input, format_option, given_ids, main,
                    output_file, quiet_option, read_rows)
 from .compare import eval_group
 
@@ -40,8 +40,10 @@ def _progress(quiet: bool, total: int) -> tqdm:
               help=f"Processes for the NLP models (each ~250 MB). Default: {DEFAULT_PROCESSES} (the cores this "
                    f"process may use, at most 4) from {PARALLEL_FROM} articles on, 1 below (workers take seconds "
                    "to start).")
+@click.option("--with-articles", is_flag=True,
+              help="Write each input line whole, with story and duplicate_of set (ready for compare/summarize).")
 @quiet_option
-def cluster(input_path, output_path, n_process, quiet):
+def cluster(input_path, output_path, n_process, with_articles, quiet):
     """Group articles into stories and link near-duplicates, without a database.
 
     IN.jsonl has one article per line: id, text, and optionally title, outlet, url, published
@@ -52,10 +54,14 @@ def cluster(input_path, output_path, n_process, quiet):
     A line that is not an article (not UTF-8 or JSON, no id or text, an id seen before) is
     reported with its line number and left out; the rest is clustered, and the exit status is 1.
 
+    With --with-articles each line is the input article itself (every field as given) with its
+    "story" and "duplicate_of": what compare and summarize read.
+
     \b
     Examples:
       newsweave cluster articles.jsonl -o stories.jsonl
       newsweave cluster - -q < articles.jsonl | head
+      newsweave cluster articles.jsonl --with-articles -q | newsweave summarize -
     """
     from ..cluster import cluster_articles
     from ..read.jsonl import articles_from_rows
@@ -74,10 +80,13 @@ def cluster(input_path, output_path, n_process, quiet):
                                    n_process=n_process, progress=bar.update)
         bar.close()
         given = given_ids(rows)
+        by_id = {row["id"]: row for row in rows} if with_articles else {}
         for r in results:
-            r = {**r, "id": given.get(r["id"], r["id"]),
-                 "duplicate_of": given.get(r["duplicate_of"], r["duplicate_of"]) if r["duplicate_of"] else None}
-            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+            line = {**r, "id": given.get(r["id"], r["id"]),
+                    "duplicate_of": given.get(r["duplicate_of"], r["duplicate_of"]) if r["duplicate_of"] else None}
+            if with_articles:  # the article as given, its story (a gold label of that name replaced) added
+                line = {**{k: v for k, v in by_id[r["id"]].items() if k != GIVEN_ID}, **line}
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
     if errors:
         sys.exit(1)
 
