@@ -481,3 +481,32 @@ def test_a_time_stamp_line_never_titles_a_story():
         an.sentences.append(Sentence("bbc", k, at, at + len(line), line))
         at += len(line) + 1
     assert story_title([an]) == "Microsoft releases fix for zero-day Edge bug"
+
+
+def test_a_page_crawled_again_after_a_correction_replaces_its_earlier_version(tmp_path, cli_env):
+    url = "https://daily.example/belgium/ghent-fire"
+    first = ("GHENT — Nine people were killed when a fire tore through a chemicals plant in the port of Ghent "
+             "late on Monday, the city's fire brigade said. Some 120 firefighters fought the flames through the "
+             "night. The cause of the fire is not yet known, and prosecutors have opened an investigation.")
+    herald = ("Seven people were killed when a fire tore through a chemicals plant in the port of Ghent late on "
+              "Monday, the fire brigade said. The mayor called the fire a terrible tragedy for the city.")
+    rows = [{"id": "herald", "outlet": "Flanders Herald", "text": herald, "url": "https://herald.example/fire"},
+            {"id": "post-v1", "outlet": "Daily Post", "text": first, "url": url}]
+    corrected = {"id": "post-v2", "outlet": "Daily Post", "url": url + "/",
+                 "text": first.replace("Nine people", "Seven people")
+                 + " Correction: an earlier version of this article gave the death toll as nine."}
+    db = str(tmp_path / "corr.db")
+    for batch, name in ((rows, "a.jsonl"), ([corrected], "b.jsonl")):
+        src = tmp_path / name
+        src.write_text("".join(json.dumps(r) + "\n" for r in batch), encoding="utf-8")
+        assert newsweave("ingest", str(src), "--db", db, "-q", env=cli_env).returncode == 0
+    [listed] = json.loads(newsweave("stories", "--db", db, "--format", "json", env=cli_env).stdout)["stories"]
+    story = json.loads(newsweave("story", listed["id"], "--db", db, "--format", "json", env=cli_env).stdout)
+    by_id = {a["id"]: a for a in story["articles"]}
+    assert by_id["post-v1"]["superseded_by"] == "post-v2" and by_id["post-v2"]["superseded_by"] is None
+    assert story["counts"]["conflicting"] == 0  # the outlet is never set against its own earlier version
+    cited = {a for f in story["facts"] for a in (s["article"] for s in f["sources"])}
+    cited |= {a for s in story["summary"] for a in s["sources"]}
+    assert "post-v1" not in cited and {"herald", "post-v2"} <= cited
+    shown = newsweave("story", listed["id"], "--db", db, env=cli_env).stdout
+    assert "replaced by its later version" in shown

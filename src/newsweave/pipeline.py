@@ -124,16 +124,47 @@ def story_title(analyses: list[Analysis]) -> str:
     return "(untitled story)"
 
 
+def _url_key(url: str) -> str:
+    return re.sub(r"^https?://(?:www\.)?", "", url.strip().lower()).split("#", 1)[0].rstrip("/")
+
+
+def superseded(members: list[tuple[Analysis, str | None]]) -> dict[str, str]:
+    """Article id -> the id of a later member with the same URL: a page crawled again after an
+    edit or a correction is a new version of one article, not a second report (its text differs,
+    so its id, made from the content, does too). Only the latest version is compared."""
+    latest: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for an, _ in members:  # members are in arrival order
+        if an.article.url:
+            key = _url_key(an.article.url)
+            if key in latest and latest[key] != an.article.id:
+                out[latest[key]] = an.article.id
+            latest[key] = an.article.id
+    return {old: _latest(old, out) for old in out}
+
+
+def _latest(article_id: str, newer: dict[str, str]) -> str:
+    seen = {article_id}
+    while article_id in newer and newer[article_id] not in seen:
+        article_id = newer[article_id]
+        seen.add(article_id)
+    return article_id
+
+
 def compared_members(members: list[tuple[Analysis, str | None]], limit: int) -> list[tuple[Analysis, str | None]]:
-    """The members a story's facts are compared over: all of them up to ``limit`` originals; beyond,
-    the story's first originals and its most recent ones (with their copies), so that rebuilding a
-    story that keeps growing costs a bounded amount per batch instead of growing with the story."""
-    originals = [an.article.id for an, dup in members if not dup]
+    """The members a story's facts are compared over: the latest version of each page (see
+    ``superseded``), all of them up to ``limit`` originals; beyond, the story's first originals and
+    its most recent ones (with their copies), so that rebuilding a story that keeps growing costs a
+    bounded amount per batch instead of growing with the story."""
+    old = superseded(members)
+    if old:
+        members = [(an, dup) for an, dup in members if an.article.id not in old]
+    originals = [an.article.id for an, dup in members if not dup or dup in old]
     if len(originals) <= limit:
         return members
     head = limit // 5
     kept = set(originals[:head]) | set(originals[len(originals) - (limit - head):])
-    return [(an, dup) for an, dup in members if (dup or an.article.id) in kept]
+    return [(an, dup) for an, dup in members if (an.article.id if not dup or dup in old else dup) in kept]
 
 
 def build_story(story_id: str, members: list[tuple[Analysis, str | None]],
@@ -168,9 +199,11 @@ def build_story(story_id: str, members: list[tuple[Analysis, str | None]],
             outlets.append(an.article.outlet)
     published = sorted(an.article.published for an in analyses if an.article.published)
     articles = []
+    newer = superseded(members)
     for an, dup in members:
         brief = an.article.brief()
         brief["duplicate_of"] = dup
+        brief["superseded_by"] = newer.get(an.article.id)  # a later version of the same page
         articles.append(brief)
     story = {
         "id": story_id,

@@ -74,8 +74,14 @@ def story_text(story: dict[str, Any], markdown: bool = False) -> str:
         "",
         f"{h2}Articles",
     ]
+    replaced = {a.get("superseded_by"): a["id"] for a in story["articles"] if a.get("superseded_by")}
     for a in story["articles"]:
-        dup = f" (copy of [{numbers.get(a['duplicate_of'], '?')}])" if a.get("duplicate_of") else ""
+        if a.get("superseded_by"):
+            dup = f" (replaced by its later version [{numbers.get(a['superseded_by'], '?')}]; not compared)"
+        elif a["id"] in replaced:
+            dup = f" (later version of [{numbers.get(replaced[a['id']], '?')}], same page)"
+        else:
+            dup = f" (copy of [{numbers.get(a['duplicate_of'], '?')}])" if a.get("duplicate_of") else ""
         place = (a.get("dateline") or {}).get("place")
         meta = ", ".join(md(x) for x in (a.get("outlet"), place, a.get("published"), a.get("url")) if x)
         lines.append(f"{bullet}[{numbers[a['id']]}] {md(a.get('title') or a['id'])}" + (f" — {meta}" if meta else "") + dup)
