@@ -378,3 +378,20 @@ def test_markdown_shows_article_text_literally():
     table = story_list_text([dict(story, articles=1)], markdown=True)
     assert table.splitlines()[2].count(" | ") == 6  # the title's "|" is escaped: the row keeps its 7 cells
     assert "1 article," in story_list_text([dict(story, articles=1)]) and "1 article ·" in story_text(story)
+
+
+def test_stories_by_time_as_the_api_filters_them(db):
+    from newsweave.store import open_store
+
+    store = open_store(db)
+    # the stories run from 2023-01 to 2025-03: each filter keeps some and drops others
+    for since, until in (("2024-06-01", None), (None, "2024-06-01"), ("2023-01-11", "2025-02-04T10:00:00")):
+        args = ["stories", "--db", db, "--format", "json", "-n", "200"]
+        args += (["--since", since] if since else []) + (["--until", until] if until else [])
+        got = json.loads(invoke(*args).output)
+        want = store.list_stories(since=since, until=until + "T99" if until and len(until) == 10 else until,
+                                  limit=200)
+        assert [s["id"] for s in got["stories"]] == [s["id"] for s in want] and got["total"] == len(want)
+        assert 0 < len(want) < got["total_stories"], (since, until)
+    assert invoke("stories", "--db", db, "--since", "yesterday").exit_code == 2
+    assert invoke("stories", "--db", db, "--since", "2024-01-02", "--until", "2024-01-01").exit_code == 2

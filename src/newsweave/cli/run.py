@@ -122,9 +122,13 @@ def ingest(paths, outlet, n_process, batch_size, db, fmt, quiet):
 @click.option("--query", "-s", help="Only stories whose titles, headlines or actors contain these words.")
 @click.option("--outlet", help="Only stories with an article from this outlet (its name in any case).")
 @click.option("--entity", help="Only stories mentioning this entity id.")
+@click.option("--since", metavar="ISO", callback=lambda c, p, v: _iso_bound(v, p.name),
+              help="Only stories with an article published at or after this date or time (2026-11-17).")
+@click.option("--until", metavar="ISO", callback=lambda c, p, v: _iso_bound(v, p.name, end=True),
+              help="Only stories that began at or before this date or time (a date covers its whole day).")
 @click.option("--sort", type=click.Choice(["updated", "sources"]), default="updated", show_default=True,
               help="updated: the latest updated first; sources: the most independent sources first.")
-def stories(db, fmt, limit, offset, query, outlet, entity, sort):
+def stories(db, fmt, limit, offset, query, outlet, entity, since, until, sort):
     """List stories, most recently updated first.
 
     \b
@@ -135,14 +139,35 @@ def stories(db, fmt, limit, offset, query, outlet, entity, sort):
     """
     require_database(db)
     store = open_store(db)
-    rows = store.list_stories(query=query, outlet=outlet, entity=entity, sort=sort, limit=limit, offset=offset)
+    if since and until and since[:10] > until[:10]:
+        raise click.BadParameter(f"since ({since}) is after until ({until[:10]})", param_hint="--since")
+    rows = store.list_stories(query=query, outlet=outlet, entity=entity, since=since, until=until, sort=sort,
+                              limit=limit, offset=offset)
     if fmt == "json":
         # total: the stories these filters match, so that a script can page through them
-        matching = store.count_stories(query=query, outlet=outlet, entity=entity)
+        matching = store.count_stories(query=query, outlet=outlet, entity=entity, since=since, until=until)
         echo_json({"stories": rows, "total": matching, "limit": limit, "offset": offset,
                    "has_more": offset + len(rows) < matching, "total_stories": store.story_count()})
     else:
         click.echo(render.story_list_text(rows, markdown=fmt == "markdown"))
+
+
+def _iso_bound(value: str | None, name: str, end: bool = False) -> str | None:
+    """An ISO date or date-time as the store compares it (a bare date as --until: its whole day)."""
+    from datetime import date, datetime
+
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        if len(value) == 10:
+            date.fromisoformat(value)
+            return value + "T99" if end else value  # "T99" sorts after every time of that day
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"expected an ISO date (2026-11-17) or date-time (2026-11-17T10:00:00Z), "
+                                 f"got {value!r}", param_hint=f"--{name}") from None
+    return value
 
 
 @main.command()
