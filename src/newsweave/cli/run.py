@@ -153,21 +153,13 @@ def stories(db, fmt, limit, offset, query, outlet, entity, since, until, sort):
 
 
 def _iso_bound(value: str | None, name: str, end: bool = False) -> str | None:
-    """An ISO date or date-time as the store compares it (a bare date as --until: its whole day)."""
-    from datetime import date, datetime
+    """``store.time_bound``, its refusal a usage error naming the option."""
+    from ..store import time_bound
 
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
     try:
-        if len(value) == 10:
-            date.fromisoformat(value)
-            return value + "T99" if end else value  # "T99" sorts after every time of that day
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(f"expected an ISO date (2026-11-17) or date-time (2026-11-17T10:00:00Z), "
-                                 f"got {value!r}", param_hint=f"--{name}") from None
-    return value
+        return time_bound(value, end)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint=f"--{name}") from None
 
 
 @main.command()

@@ -4,7 +4,6 @@ and back under load. The write hands the pipeline work to a thread (its own data
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -12,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ..store import MAX_OFFSET
+from ..store import time_bound as store_time_bound
 from ..store.sqlite import CONTROL
 from .ingest import parse_body
 from .security import Problem, presented_token, require_read, require_write, token_matches
@@ -48,20 +48,11 @@ def store_of(request: Request):
 
 
 def time_bound(value: str | None, name: str, end: bool = False) -> str | None:
-    """An ISO date or date-time as the store compares it; a bare date as ``until`` covers its whole day."""
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
+    """``store.time_bound``, its refusal a 422 naming the parameter."""
     try:
-        if len(value) == 10:
-            date.fromisoformat(value)
-            # "T99" sorts after every time of that day in the stored ISO strings
-            return value + "T99" if end else value
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise Problem(422, f"{name}: expected an ISO date (2025-02-04) or date-time (2025-02-04T10:00:00Z), "
-                           f"got {value!r}") from None
-    return value
+        return store_time_bound(value, end)
+    except ValueError as e:
+        raise Problem(422, f"{name}: {e}") from None
 
 
 def story_query(request: Request, q: str | None, outlet: str | None, entity: str | None, since: str | None,
