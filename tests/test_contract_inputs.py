@@ -147,3 +147,20 @@ def test_cluster_with_articles_feeds_compare_and_summarize(tmp_path):
     summary = CliRunner().invoke(main, ["summarize", str(out)])
     assert summary.exit_code == 0, summary.output
     assert {json.loads(x)["story"] for x in summary.stdout.splitlines()} == {x["story"] for x in lines}
+
+
+def test_compare_leaves_out_an_earlier_version_of_a_page(tmp_path):
+    url = "https://daily.example/ghent-fire"
+    text = ("Nine people were killed when a fire tore through a chemicals plant in the port of Ghent late on Monday, "
+            "the fire brigade said. Some 120 firefighters fought the flames through the night.")
+    rows = [{"id": "v1", "story": "s", "outlet": "Daily Post", "url": url, "text": text,
+             "published": "2026-11-17T08:00:00Z"},
+            {"id": "herald", "story": "s", "outlet": "Herald", "url": "https://herald.example/fire",
+             "text": text.replace("Nine people", "Seven people"), "published": "2026-11-17T09:00:00Z"},
+            {"id": "v2", "story": "s", "outlet": "Daily Post", "url": url, "published": "2026-11-17T10:00:00Z",
+             "text": text.replace("Nine people", "Seven people") + " An earlier version gave the toll as nine."}]
+    result = CliRunner().invoke(main, ["compare", _write(tmp_path / "in.jsonl", rows), "--level", "statement"])
+    assert result.exit_code == 0, result.output
+    facts = [json.loads(line) for line in result.stdout.splitlines()]
+    assert facts and not any(s["article"] == "v1" for f in facts for s in f["sources"])
+    assert not any(f["status"] == "conflicting" for f in facts)

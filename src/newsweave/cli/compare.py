@@ -56,10 +56,12 @@ def read_story_articles(path: str, given: AsGiven | None = None) -> tuple[dict[s
 
 def _analysed(stories: dict[str, list[Article]]) -> Iterator[tuple[str, list[Analysis], dict[str, str]]]:
     """Clean and analyse every story; copies within a story (exact, syndicated with a new first
-    paragraph, lightly edited: the ingest's MinHash test) count as one source, the earliest one's."""
+    paragraph, lightly edited: the ingest's MinHash test) count as one source, the earliest one's;
+    an earlier version of a page (the same URL, given again with edited text) is left out."""
     from ..analyse import analyse
     from ..clean import clean_batch
     from ..dedup import DuplicateFinder
+    from ..pipeline import superseded
 
     articles = [a for arts in stories.values() for a in arts]
     clean_batch(articles)
@@ -70,11 +72,14 @@ def _analysed(stories: dict[str, list[Article]]) -> Iterator[tuple[str, list[Ana
         duplicate_of = {}
         finder = DuplicateFinder()  # its exact-text key covers what content_hash would match
         # publication order, as ingest and `cluster` take articles (input order when undated)
-        for a in sorted(arts, key=lambda a: (a.published is None, a.published or "")):
+        ordered = sorted(arts, key=lambda a: (a.published is None, a.published or ""))
+        for a in ordered:
             original = finder.add(a)
             if original is not None:
                 duplicate_of[a.id] = original
-        yield story, [done[id(a)] for a in arts], duplicate_of
+        # a page given again from the same URL with edited text: only its latest version is compared
+        old = superseded([(done[id(a)], duplicate_of.get(a.id)) for a in ordered])
+        yield story, [done[id(a)] for a in arts if a.id not in old], duplicate_of
 
 
 def _report_errors(errors: list[InputError]) -> None:
