@@ -74,6 +74,20 @@ def test_supported_rejects_what_the_cited_articles_do_not_say(seeds, seed_summar
     assert not supported(SummarySentence(claim.text, ["seed1"]), seeds)
 
 
+def test_a_summary_sentence_cites_no_article_that_leaves_out_its_figures():
+    texts = {"a": "Harbour master Sean O'Brien, 58, said the port would reopen on Friday after the storm damage "
+                  "was repaired. Shipping companies were told to expect delays.",
+             "b": "Harbour master Sean O'Brien said the port would reopen on Friday after the storm damage was "
+                  "repaired. Ferries will run a reduced timetable."}
+    arts = [Article(id=k, text=t, outlet=k.upper()) for k, t in texts.items()]
+    clean_batch(arts)
+    analyses = list(analyse(arts))
+    summary = summarise(compare_story(analyses), analyses)
+    with_age = [x for x in summary if "58" in x.text]
+    assert with_age and all(x.sources == ["a"] for x in with_age)
+    assert not supported(SummarySentence(with_age[0].text, ["a", "b"]), analyses)
+
+
 def test_rouge_matches_hand_computed_values():
     assert S.rouge("the cat sat", "the cat sat") == {"rouge1": 1.0, "rouge2": 1.0, "rougeL": 1.0}
     assert S.rouge("dogs bark", "the cat sat")["rouge1"] == 0.0

@@ -277,7 +277,8 @@ def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, 
             if kinds:
                 cand["against"].update(_disputing(an, sent, fact, kinds, by_id, span_cache))
             for a in articles:
-                if a not in cand["sentence"].sources and _stated(cand["stems"], by_id[a]):
+                if a not in cand["sentence"].sources and _stated(cand["stems"], by_id[a]) \
+                        and _numbers_stated(cand["sentence"].text, by_id[a]):
                     cand["sentence"].sources.append(a)
     for cand in found.values():  # a sentence of two facts (clauses) is disputed if either is
         cand["sentence"].sources = [a for a in cand["sentence"].sources if a not in cand["against"]]
@@ -329,6 +330,21 @@ def _locate(an: Analysis, offset: int):
     return None
 
 
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers_stated(text: str, an: Analysis) -> bool:
+    """Whether the article gives every number the sentence does ("O'Brien, 58, said…" is not
+    cited to an article that never gives the age): a citation vouches for the figures too."""
+    wanted = {n.replace(",", "") for n in NUMBER.findall(text)}
+    if not wanted:
+        return True
+    given = {n.replace(",", "") for n in NUMBER.findall(an.article.text)}
+    # "Twelve people" gives 12 as "12 people" does
+    given |= {str(V.NUMBER_WORDS[w]) for w in words(an.article.text.lower()) if w in V.NUMBER_WORDS}
+    return wanted <= given
+
+
 def _stated(stems: set[str], an: Analysis) -> bool:
     if not stems:
         return False
@@ -358,4 +374,4 @@ def supported(sentence: SummarySentence, analyses: list[Analysis]) -> bool:
     if not all(any(p in t for t in texts.values()) for p in parts if p):
         return False
     stems = stem_set(sentence.text)
-    return all(_stated(stems, by_id[a]) for a in sentence.sources)
+    return all(_stated(stems, by_id[a]) and _numbers_stated(sentence.text, by_id[a]) for a in sentence.sources)
