@@ -674,3 +674,14 @@ def test_reads_are_answered_while_an_ingest_holds_the_pipeline(live):
         lock.release()
     writer.join(300)
     assert result["r"].status_code == 201, result["r"].text
+
+
+def test_a_search_without_accents_finds_names_written_with_them(tmp_path):
+    store = open_store(str(tmp_path / "accents.db"))
+    art = article("lodz/1", "Zoë Müller won the Łódź city prize for her reporting on Sunday, the jury said.",
+                  "Gazeta", "2025-05-04T10:00:00+00:00", "Zoë Müller wins Łódź prize")
+    save(store, "s-lodz", [art], story_json("s-lodz", [art], [], [entity("person:zoe-muller", "Zoë Müller",
+                                                                         "person", [art])]))
+    for query in ("muller", "Müller", "zoe lodz", "ŁÓDŹ", "Zoë"):
+        assert [s["id"] for s in store.list_stories(query=query)] == ["s-lodz"], query
+    assert store.list_stories(query="mueller") == [] and store.count_stories(query="lodz") == 1

@@ -10,6 +10,7 @@ import json
 import re
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -27,6 +28,17 @@ ARTICLE_COLUMNS = ("id", "content_hash", "story_id", "duplicate_of", "outlet", "
 
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1 control characters (NUL among them)
+
+
+_UNFOLDED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe",
+                           "þ": "th"})
+
+
+def fold_accents(text: str) -> str:
+    """Lower-case text without its accents ("Zoë Müller, Łódź" -> "zoe muller, lodz"), so that a
+    search typed without them finds the names written with them."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(_UNFOLDED))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def search_words(query: str) -> list[str]:
@@ -178,6 +190,8 @@ class SQLiteStore:
         counts = story.get("counts", {})
         search = " ".join([story.get("title") or ""] + [a.get("title") or "" for a in story["articles"]]
                           + [e["name"] for e in entities]).lower()
+        if fold_accents(search) != search:  # both spellings: "müller" and "muller" find it
+            search += " " + fold_accents(search)
         seq = self.next_seq(tx)
         tx.execute("DELETE FROM stories WHERE id = ?", (story["id"],))
         tx.execute(
@@ -264,8 +278,10 @@ def _story_filter(query: str | None, outlet: str | None, entity: str | None, sin
     if query:
         # a NUL would end the LIKE pattern early (and match every story): control characters split words
         for word in search_words(query):
-            where.append("search_text LIKE ? ESCAPE '\\'")
-            args.append("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+            # as typed, or without its accents (stories saved since accents are folded hold both)
+            forms = list(dict.fromkeys([word, fold_accents(word)]))
+            where.append("(" + " OR ".join(["search_text LIKE ? ESCAPE '\\'"] * len(forms)) + ")")
+            args += ["%" + f.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for f in forms]
     if outlet:
         where.append("id IN (SELECT story_id FROM articles WHERE lower(outlet) = lower(?))")  # "reuters" finds "Reuters"
         args.append(outlet)
