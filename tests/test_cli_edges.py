@@ -359,6 +359,9 @@ def test_an_unreadable_published_value_is_a_usage_error_naming_it():
     for command in ("events", "entities"):
         result = invoke(command, str(SEEDS[1]), "--published", "yesterday")
         assert result.exit_code == 2 and "--published" in result.output and "'yesterday'" in result.output
+    for command in ("events", "entities"):  # the database's articles keep their own dates
+        alone = invoke(command, "--published", "2026-11-17")
+        assert alone.exit_code == 2 and "PATHS" in alone.output
     ok = invoke("events", str(SEEDS[1]), "--published", "17/11/2026", "--format", "json")
     assert ok.exit_code == 0 and any(e["date"] for e in json.loads(ok.output)["events"])
 

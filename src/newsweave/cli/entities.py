@@ -46,6 +46,13 @@ def _analyses(paths: tuple[str, ...], published: str | None):
     return list(analyse(clean_batch(articles)))
 
 
+def _published_needs_paths(paths: tuple[str, ...], published: str | None) -> None:
+    """--published dates the files analysed now; the database's articles keep their own dates."""
+    if published is not None and not paths:
+        raise click.UsageError("--published dates the PATHS analysed now; it does nothing to the database's "
+                               "articles (give the files, or drop --published)")
+
+
 def _store(db: str):
     from ..store import open_store
 
@@ -94,6 +101,7 @@ def entities(paths: tuple[str, ...], db: str, fmt: str, published: str | None) -
       newsweave entities                          # the entity table of newsweave.db
       newsweave entities examples/ --format json  # analyse files now, merged as one story
     """
+    _published_needs_paths(paths, published)
     if paths:
         from ..analyse import canonicalise
 
@@ -125,6 +133,7 @@ def events(paths: tuple[str, ...], db: str, fmt: str, published: str | None) -> 
       newsweave events --format csv               # every story's events in newsweave.db
       newsweave events examples/ --format jsonl   # analyse files now, merged as one story
     """
+    _published_needs_paths(paths, published)
     rows: list[dict[str, Any]] = []
     if paths:
         from ..analyse import merge_events
