@@ -144,6 +144,8 @@ def test_date_rules():
     assert resolve("Friday", wed) == "2025-05-16"  # past tense: the latest Friday
     assert resolve("Friday", wed, future=True) == "2025-05-23"
     assert resolve("yesterday", wed) == "2025-05-20"
+    assert resolve("late yesterday", wed) == resolve("early yesterday", wed) == "2025-05-20"
+    assert resolve("later today", wed) == "2025-05-21"
     assert resolve("last week", wed) == "2025-W20"
     assert resolve("March 3", wed) == "2025-03-03"
     assert resolve("March 3", None) is None

@@ -336,3 +336,20 @@ def test_a_summary_sentence_starts_after_a_wire_dateline_and_never_at_a_lower_ca
     assert any(s.text.startswith("and most complicated") for s in analyses[0].sentences)
     summary = summarise(compare_story(analyses, story_id="S1"), analyses)
     assert summary and not any(s.text.startswith("and ") for s in summary)
+
+
+def test_a_summary_sentence_says_what_its_relative_dates_mean(tmp_path, cli_env):
+    rows = [{"id": "a", "story": "s", "outlet": "Herald", "published": "2026-11-18T09:00:00Z",
+             "text": "The R4 ring road near Ghent, closed on Monday night because of the smoke from the chemical "
+                     "plant fire, reopened yesterday afternoon, the Flemish roads agency said."},
+            {"id": "b", "story": "s", "outlet": "Post", "published": "2026-11-17T09:00:00Z",
+             "text": "Seven workers were killed when a fire tore through a chemical plant in the port of Ghent "
+                     "late yesterday, the city's fire brigade said."}]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    r = subprocess.run([NEWSWEAVE, "summarize", str(src)], capture_output=True, text=True, env=cli_env)
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)["summary"]
+    said = {x["sources"][0]: x["dates"] for x in summary}
+    assert {"text": "yesterday", "value": "2026-11-17"} in said["a"]  # the road: the day before the 18th
+    assert {"text": "late yesterday", "value": "2026-11-16"} in said["b"]  # the fire: the day before the 17th

@@ -174,6 +174,9 @@ class SummarySentence:
     text: str
     sources: list[str]  # article ids cited
     facts: list[int] = field(default_factory=list)  # indexes into the story's facts
+    # what its relative dates mean, from the writing article's publication time ("yesterday" ->
+    # 2026-11-16): {"text", "value"} each; a summary mixes articles of different days
+    dates: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -89,7 +89,9 @@ def story_text(story: dict[str, Any], markdown: bool = False) -> str:
         lines += ["", f"{h2}Summary"]
         statuses = [f["status"] for f in story.get("facts", [])]
         for s in story["summary"]:
+            when = "; ".join(f"{d['text']}: {d['value']}" for d in s.get("dates") or [])
             lines.append(f"{bullet}{md(s['text'])} {_cite(s['sources'], numbers)}"
+                         + (f" ({md(when)})" if when else "")
                          + (" (disputed: see the conflicting facts)" if disputed(s.get("facts", []), statuses) else ""))
     for status, heading in (("conflicting", "Conflicting"), ("corroborated", "Corroborated"),
                             ("single_source", "Single source")):

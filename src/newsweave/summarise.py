@@ -267,7 +267,8 @@ def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, 
                     # a heading, a fragment, a list's introduction, a quotation's tail
                     short.add(key)
                     continue
-                cand = found[key] = {"sentence": SummarySentence(text=text, sources=[span.article], facts=[]),
+                cand = found[key] = {"sentence": SummarySentence(text=text, sources=[span.article], facts=[],
+                                                                 dates=_relative_dates(an, sent)),
                                      "words": n_words, "at": (an.article.published or "", order[span.article], i),
                                      "key": key, "stems": stems, "against": set()}
             if k not in cand["sentence"].facts:
@@ -283,6 +284,12 @@ def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, 
     for cand in found.values():  # a sentence of two facts (clauses) is disputed if either is
         cand["sentence"].sources = [a for a in cand["sentence"].sources if a not in cand["against"]]
     return list(found.values())
+
+
+def _relative_dates(an: Analysis, sent) -> list[dict[str, str]]:
+    """The resolved dates a sentence states without a year ("yesterday", "on Tuesday", "Nov. 17")."""
+    return [{"text": d.text, "value": d.value} for d in an.dates
+            if sent.start <= d.start < sent.end and d.value and not re.search(r"\b\d{4}\b", d.text)]
 
 
 def _disputing(an: Analysis, sent, fact: Fact, kinds: set[str], by_id: dict[str, Analysis],

@@ -97,6 +97,8 @@ def _resolve(text: str, published: date | None, future: bool) -> str | None:
 
 
 def _relative(t: str, pub: date, future: bool) -> str | None:
+    # "late yesterday", "early today", "earlier tomorrow": a part of the day is the day
+    t = re.sub(r"^(?:late|early|earlier|later)\s+(?=(?:yesterday|today|tomorrow)\b)", "", t)
     if t in SAME_DAY:
         return pub.isoformat()
     if t in PREV_DAY:

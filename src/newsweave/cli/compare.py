@@ -144,9 +144,10 @@ def summarize_cmd(input_path: str, output: str, max_sentences: int) -> None:
     """A short cited summary per story: one JSON line per story.
 
     IN.jsonl as for `compare`. Each output line is {"story", "summary": [{"text", "sources",
-    "disputed"}]}: every sentence is written by an article it cites (sources: article ids);
+    "disputed", "dates"}]}: every sentence is written by an article it cites (sources: article ids);
     "disputed" is true when the sentence states one side of a conflicting fact (another outlet
-    gives another number, date, name or place, or denies it).
+    gives another number, date, name or place, or denies it); "dates" says what its dates without
+    a year mean ({"text": "yesterday", "value": "2026-11-16"}), from its article's publication time.
 
     \b
     Example:
@@ -165,7 +166,7 @@ def summarize_cmd(input_path: str, output: str, max_sentences: int) -> None:
             # a sentence holding one side of a conflicting fact says so: it is not settled
             out.write(json.dumps({"story": given.story(story), "summary": [
                 {"text": s.text, "sources": [given.article(a) for a in s.sources],
-                 "disputed": disputed(s.facts, [f.status for f in facts])} for s in summary]},
+                 "disputed": disputed(s.facts, [f.status for f in facts]), "dates": s.dates} for s in summary]},
                 ensure_ascii=False) + "\n")
     _report_errors(errors)
     if errors:
