@@ -468,6 +468,8 @@ def test_stdin_pipe_with_an_html_page():
     ("empty.txt", "empty file"),
     ("blank.txt", "empty file"),
     ("broken.html", "no article text found in the HTML"),
+    # found by the atheris fuzz test: markup on which htmldate (inside trafilatura) fails an lxml assertion
+    ("htmldate_drop_tree.html", "no article text found in the HTML"),
 ])
 def test_bad_file_is_one_error_naming_it(name, expected):
     path = str(BAD / name)
