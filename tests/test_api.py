@@ -324,6 +324,18 @@ def test_story_page_shows_facts_sources_timeline_and_actors(client):
     assert 'href="/api/stories/s-visit"' in html
 
 
+def test_the_story_page_says_what_a_summary_sentences_relative_dates_mean(tmp_path):
+    store = open_store(str(tmp_path / "dates.db"))
+    art = article("road/1", "The R4 ring road reopened yesterday afternoon, the roads agency said.", "Herald",
+                  "2026-11-18T09:00:00+00:00", "R4 reopens")
+    summary = [{"text": art.text, "sources": [art.id], "facts": [],
+                "dates": [{"text": "yesterday", "value": "2026-11-17"}]}]
+    save(store, "s-road", [art], story_json("s-road", [art], [], [], summary=summary))
+    with TestClient(create_app(store, Settings())) as c:
+        html = c.get("/stories/s-road").text
+    assert '<span class="when">(yesterday: 2026-11-17)</span>' in html
+
+
 def test_choosing_a_fact_without_javascript_highlights_it_server_side(client, built):
     story = open_store(built[0]).get_story("s-visit")
     html = client.get("/stories/s-visit", params={"fact": "f0"}).text

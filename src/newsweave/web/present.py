@@ -154,7 +154,9 @@ def summary_rows(story: dict[str, Any], numbers: dict[str, int]) -> list[dict[st
     for s in story.get("summary", []):
         rows.append({"text": s.get("text", ""), "cites": [numbers[a] for a in s.get("sources", []) if a in numbers],
                      "refs": " ".join(f"f{i}" for i in s.get("facts", [])),
-                     "disputed": disputed(s.get("facts", []), statuses)})
+                     "disputed": disputed(s.get("facts", []), statuses),
+                     # what its dates without a year mean ("yesterday: 2026-11-16"): a summary mixes days
+                     "dates": "; ".join(f"{d.get('text')}: {d.get('value')}" for d in s.get("dates") or [])})
     return rows
 
 
