@@ -151,12 +151,14 @@ def _latest(article_id: str, newer: dict[str, str]) -> str:
     return article_id
 
 
-def compared_members(members: list[tuple[Analysis, str | None]], limit: int) -> list[tuple[Analysis, str | None]]:
+def compared_members(members: list[tuple[Analysis, str | None]], limit: int,
+                     old: dict[str, str] | None = None) -> list[tuple[Analysis, str | None]]:
     """The members a story's facts are compared over: the latest version of each page (see
     ``superseded``), all of them up to ``limit`` originals; beyond, the story's first originals and
     its most recent ones (with their copies), so that rebuilding a story that keeps growing costs a
-    bounded amount per batch instead of growing with the story."""
-    old = superseded(members)
+    bounded amount per batch instead of growing with the story. ``old``: ``superseded(members)``,
+    when the caller has it."""
+    old = superseded(members) if old is None else old
     if old:
         members = [(an, dup) for an, dup in members if an.article.id not in old]
     originals = [an.article.id for an, dup in members if not dup or dup in old]
@@ -176,8 +178,9 @@ def build_story(story_id: str, members: list[tuple[Analysis, str | None]],
     cheap update of a story that has not grown enough to be recompared, see REFRESH_GROWTH).
     """
     analyses = [an for an, _ in members]
+    newer = superseded(members)
     if previous is None:
-        compared = compared_members(members, max_compared)
+        compared = compared_members(members, max_compared, newer)
         duplicate_of = {an.article.id: dup for an, dup in compared if dup}
         fact_list = compare_story([an for an, _ in compared], duplicate_of, story_id=story_id)
         counted = Counter(f.status for f in fact_list)
@@ -199,7 +202,6 @@ def build_story(story_id: str, members: list[tuple[Analysis, str | None]],
             outlets.append(an.article.outlet)
     published = sorted(an.article.published for an in analyses if an.article.published)
     articles = []
-    newer = superseded(members)
     for an, dup in members:
         brief = an.article.brief()
         brief["duplicate_of"] = dup

@@ -56,8 +56,9 @@ def markdown_escape(text: Any) -> str:
     return str(text).translate(MARKDOWN_SPECIAL)
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """"1 article", "2 articles" (``words``: the plural when it is not ``word`` + s)."""
+    return f"{n} {word if n == 1 else words or word + 's'}"
 
 
 def story_text(story: dict[str, Any], markdown: bool = False) -> str:
@@ -67,8 +68,8 @@ def story_text(story: dict[str, Any], markdown: bool = False) -> str:
     c = story.get("counts", {})
     lines = [
         f"{h1}{md(story['title'])}",
-        f"story {story['id']} · {_count(len(story['articles']), 'article')} · "
-        f"{_count(story.get('independent_sources', 0), 'independent source')}"
+        f"story {story['id']} · {plural(len(story['articles']), 'article')} · "
+        f"{plural(story.get('independent_sources', 0), 'independent source')}"
         f" · {c.get('corroborated', 0)} corroborated / {c.get('single_source', 0)} single-source / "
         f"{c.get('conflicting', 0)} conflicting facts",
         "",
@@ -134,6 +135,6 @@ def story_list_text(stories: list[dict[str, Any]], markdown: bool = False) -> st
     for s in stories:
         c = s["counts"]
         n = s["articles"] if isinstance(s["articles"], int) else len(s["articles"])
-        lines.append(f"{s['id']}  {_count(n, 'article')}, {_count(s['independent_sources'], 'source')}, "
+        lines.append(f"{s['id']}  {plural(n, 'article')}, {plural(s['independent_sources'], 'source')}, "
                      f"{c['corroborated']}/{c['single_source']}/{c['conflicting']} facts  {s['title']}")
     return "\n".join(lines) or "(no stories)"

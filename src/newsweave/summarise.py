@@ -344,12 +344,15 @@ def _numbers_stated(text: str, an: Analysis) -> bool:
     """Whether the article gives every number the sentence does ("O'Brien, 58, said…" is not
     cited to an article that never gives the age): a citation vouches for the figures too."""
     wanted = {n.replace(",", "") for n in NUMBER.findall(text)}
-    if not wanted:
-        return True
-    given = {n.replace(",", "") for n in NUMBER.findall(an.article.text)}
-    # "Twelve people" gives 12 as "12 people" does
-    given |= {str(V.NUMBER_WORDS[w]) for w in words(an.article.text.lower()) if w in V.NUMBER_WORDS}
-    return wanted <= given
+    return not wanted or wanted <= _numbers_given(an.article.text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _numbers_given(text: str) -> frozenset[str]:
+    """The numbers an article gives, in figures or words ("Twelve people" gives 12 as "12 people"
+    does); cached, since every candidate sentence asks of every article of its facts."""
+    return frozenset({n.replace(",", "") for n in NUMBER.findall(text)}
+                     | {str(V.NUMBER_WORDS[w]) for w in words(text.lower()) if w in V.NUMBER_WORDS})
 
 
 def _stated(stems: set[str], an: Analysis) -> bool:

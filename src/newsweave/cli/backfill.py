@@ -8,7 +8,8 @@ import click
 
 from ..errors import NewsweaveError
 from ..store import open_store
-from .base import db_option, echo_error, echo_json, format_option, main, plural, quiet_option
+from ..render import plural
+from .base import db_option, echo_error, echo_json, format_option, main, quiet_option
 
 
 @main.command()

@@ -98,11 +98,6 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def plural(n: int, word: str, words: str | None = None) -> str:
-    """"1 article", "2 articles" (``words``: the plural when it is not ``word`` + s)."""
-    return f"{n} {word if n == 1 else words or word + 's'}"
-
-
 def empty_input(path: str) -> NewsweaveError:
     """The error of an input with no line but blank ones, in ingest's words ("empty file", or
     "empty file (only whitespace)"); like ingest, the command then exits 1."""

@@ -15,7 +15,8 @@ from typing import Any
 import click
 
 from ..errors import NewsweaveError
-from .base import db_option, echo_error, echo_json, format_option, main, plural, require_database
+from ..render import plural
+from .base import db_option, echo_error, echo_json, format_option, main, require_database
 
 ENTITY_FIELDS = ["id", "name", "type", "aliases", "roles", "articles"]
 EVENT_FIELDS = ["story", "actor", "action", "target", "place", "date", "sources"]

@@ -10,7 +10,7 @@ from .. import render
 from ..errors import NewsweaveError
 from ..read import read_paths
 from ..store import MAX_OFFSET, open_store
-from .base import (DEFAULT_PROCESSES, db_option, echo_error, echo_json, format_option, main, plural, quiet_option,
+from .base import (DEFAULT_PROCESSES, db_option, echo_error, echo_json, format_option, main, quiet_option,
                    require_database)
 
 
@@ -31,9 +31,9 @@ def _ingest(paths: tuple[str, ...], db: str, outlet: str | None, quiet: bool, n_
 
 def _summary_line(report) -> str:
     changed = f" ({len(report.changed)} with other text, kept as first stored)" if report.changed else ""
-    return (f"{plural(report.read, 'article')} read, {report.added} added, {report.already_stored} already stored{changed}, "
-            f"{plural(report.duplicates, 'duplicate')}, {plural(len(report.errors), 'error')}, "
-            f"{plural(len(report.stories), 'story', 'stories')} updated")
+    return (f"{render.plural(report.read, 'article')} read, {report.added} added, {report.already_stored} already stored{changed}, "
+            f"{render.plural(report.duplicates, 'duplicate')}, {render.plural(len(report.errors), 'error')}, "
+            f"{render.plural(len(report.stories), 'story', 'stories')} updated")
 
 
 def _print_stories(stories: list[dict], fmt: str, report=None) -> None:

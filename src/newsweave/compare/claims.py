@@ -128,14 +128,15 @@ def build_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None =
             if is_furniture(sent.text) or len(words(sent.text)) < MIN_CLAIM_WORDS:
                 continue
             spans = _whole_clauses(sent.text, split_clauses(sent.text)) if clauses \
-                else [_trim(sent.text, 0, len(sent.text))]
-            for ci, (s, e) in enumerate(spans):
+                else [(*_trim(sent.text, 0, len(sent.text)), None)]
+            for ci, (s, e, tokens) in enumerate(spans):
                 start, end = sent.start + s, sent.start + e
-                text = art.text[start:end]
+                text = art.text[start:end]  # (= sent.text[s:e])
                 # words and values are read from the text a reader sees: markup left in the text
                 # (a link's "/2013/05/12345" address) is masked the same length, offsets kept
                 masked = mask_markup(text)
-                tokens = content_words(plain_text(text))
+                if tokens is None:
+                    tokens = content_words(plain_text(text))
                 if not _says_something(tokens, text, whole=clauses and len(spans) == 1):
                     continue
                 mentions = _mentions_in(an, start, end)
@@ -149,25 +150,25 @@ def build_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None =
     return claims
 
 
-def _whole_clauses(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _whole_clauses(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, list[str]]]:
     """The clauses of a sentence, each too thin to be a claim of its own joined to the next one (the
     last to the one before): "At least 12 people were killed | when a landslide buried…" is one
     claim, not a toll dropped and a landslide kept; nor is "…would stay halted | until the end of
-    the month" quoted without its qualifier."""
-    out: list[tuple[int, int]] = []
+    the month" quoted without its qualifier. Each with its content words, as claims read them."""
+    out: list[tuple[int, int, list[str]]] = []
     pending: int | None = None  # where a thin clause began, waiting for the next one
     for s, e in spans:
         s = s if pending is None else pending
-        if _says_something(content_words(plain_text(mask_markup(text[s:e]))), text[s:e]):
-            out.append((s, e))
+        tokens = content_words(plain_text(text[s:e]))
+        if _says_something(tokens, text[s:e]):
+            out.append((s, e, tokens))
             pending = None
         else:
             pending = s
     if pending is not None:
-        if out:
-            out[-1] = (out[-1][0], spans[-1][1])
-        else:
-            out.append((pending, spans[-1][1]))
+        s = out.pop()[0] if out else pending
+        e = spans[-1][1]
+        out.append((s, e, content_words(plain_text(text[s:e]))))
     return out
 
 
