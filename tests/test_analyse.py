@@ -197,6 +197,28 @@ def test_a_place_that_says_where_is_not_the_actor():
     assert any(e.action == "arrest" and e.target == "John Smith" for e in an.events)
 
 
+def test_an_action_the_text_says_did_not_happen_is_no_event():
+    an = _one("Prime Minister Keir Starmer did not meet Volodymyr Zelenskiy during his trip to Washington.\n"
+              "President Joe Biden never visited Kyiv in 2022, officials said.\n"
+              "Chancellor Olaf Scholz refused to meet Viktor Orban on Monday.\n"
+              "President Emmanuel Macron met Pedro Sanchez in Madrid on Tuesday.", published="2024-11-20")
+    done = {(e.actor, e.action, e.target) for e in an.events}
+    assert ("Emmanuel Macron", "meet", "Pedro Sanchez") in done  # the control: a meeting that happened
+    assert not any(e.action in ("meet", "visit") and e.actor in ("Keir Starmer", "Joe Biden", "Olaf Scholz")
+                   for e in an.events), done
+    assert ("Olaf Scholz", "reject", None) in done  # the refusal is what happened
+
+
+def test_a_quake_that_strikes_attacks_nobody_and_a_mans_home_town_is_not_charged():
+    an = _one("The tremor struck an area around the town of Dargahan on Qeshm island, Iran.\n"
+              "Five people were injured by the quake, which struck seven km east of Dargahan.\n"
+              "A Vancouver man has been charged with first-degree murder, police said.\n"
+              "Russian forces attacked Kharkiv on Monday.", published="2024-11-20")
+    assert not any(e.action == "attack" and e.target in ("Dargahan", "Iran") for e in an.events), an.events
+    assert not any(e.action == "charge" and e.target == "Vancouver" for e in an.events), an.events
+    assert any(e.action == "attack" for e in an.events)  # the control: an attack is still one
+
+
 def test_cli_entities_and_events(seed_paths, cli_env):
     out = subprocess.run([NEWSWEAVE, "entities", *map(str, seed_paths), "--format", "json"],
                          capture_output=True, text=True, env=cli_env, timeout=300, check=True).stdout
@@ -255,6 +277,7 @@ def test_an_article_longer_than_the_models_read_is_analysed_up_to_the_limit(seed
     assert an.sentences and max(s.end for s in an.sentences) <= long.to_original(half)
     assert long.to_original(half) < len(text.rstrip()) - 500  # the rest was not read
     assert "only the first" in caplog.text and "long" in caplog.text
+    assert an.sentences[-1].text.rstrip()[-1] in ".!?\"”’"  # cut where a sentence ends, never mid-word
 
 
 def test_a_time_zone_is_never_an_organisation():
@@ -264,3 +287,18 @@ def test_a_time_zone_is_never_an_organisation():
             "(1023 GMT), was felt in the neighbouring Gulf states.")
     (an,) = analyse([clean(Article(id="q", text=text))])
     assert not [m for m in an.mentions if m.text.upper().endswith("GMT") and m.type == "organisation"]
+
+
+def test_one_meeting_told_both_ways_round_is_one_event():
+    a, b = analyse([clean(Article(id=i, text=t, published="2024-11-20")) for i, t in (
+        ("a", "President Emmanuel Macron met Chancellor Olaf Scholz in Berlin on Tuesday."),
+        ("b", "Chancellor Olaf Scholz met President Emmanuel Macron in Berlin on Tuesday."))])
+    meetings = [e for e in merge_events([a, b]) if e.action == "meet"]
+    assert len(meetings) == 1 and len(meetings[0].sources) == 2, meetings
+
+
+def test_a_reported_future_month_is_ahead_of_publication():
+    an = _one("A spokesman said Prime Minister Narendra Modi would visit London in May.\n"
+              "Officials said Modi would have visited Paris in March had the talks gone ahead.", published="2024-04-27")
+    visits = {e.target: e.date for e in an.events if e.action == "visit"}
+    assert visits.get("London") == "2024-05", an.events

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 from collections.abc import Iterable, Iterator
 
 from ..model import Analysis, Article, DateMention, Mention, Sentence
@@ -90,7 +91,9 @@ def _model_text(article: Article) -> str:
         log.warning("%s: only the first %s of its %s characters are analysed for sentences, names, dates and "
                     "events (clustering and duplicates read all of it)", article.source or article.id,
                     f"{MAX_ANALYSED_CHARS:,}", f"{len(text):,}")
-        return text[:MAX_ANALYSED_CHARS]
+        # (cut at the last paragraph or sentence end before the limit: no claim ends mid-word)
+        cut = max(text.rfind("\n", 0, MAX_ANALYSED_CHARS), text.rfind(". ", 0, MAX_ANALYSED_CHARS - 1) + 1)
+        return text[:cut if cut > MAX_ANALYSED_CHARS // 2 else MAX_ANALYSED_CHARS]
     return text
 
 
@@ -161,12 +164,33 @@ def _mention(article: Article, cs: int, ce: int, kind: str, sent_starts: list[in
     return Mention(article.id, start, end, article.text[start:end], kind, sentence=_index(sent_starts, start))
 
 
+# Month names after an ordinal day written "16." (German, Dutch, Scandinavian: "am 16. Dezember"),
+# where the English parser ends a sentence
+ORDINAL_MONTHS = frozenset("""januar jänner februar märz april mai juni juli august september oktober
+november dezember januari februari maart mei augustus mars desember""".split())
+ORDINAL_DAY_END = re.compile(r"(?<![\d.])\d{1,2}\.$")
+
+
+def _joined_sents(doc) -> Iterator[tuple[int, int]]:
+    """spaCy's sentence spans, a split after an ordinal day before its month undone."""
+    cur = None
+    for sent in doc.sents:
+        if cur is not None and sent[0].lower_ in ORDINAL_MONTHS and ORDINAL_DAY_END.search(doc.text[cur[0]:cur[1]]):
+            cur = (cur[0], sent.end_char)
+            continue
+        if cur is not None:
+            yield cur
+        cur = (sent.start_char, sent.end_char)
+    if cur is not None:
+        yield cur
+
+
 def _sentences(doc):
     """spaCy sentences, also split at line breaks (paragraphs never share a sentence)."""
     text = doc.text
-    for sent in doc.sents:
-        start = sent.start_char
-        for part in text[sent.start_char:sent.end_char].split("\n"):
+    for sent_start, sent_end in _joined_sents(doc):
+        start = sent_start
+        for part in text[sent_start:sent_end].split("\n"):
             s = start + (len(part) - len(part.lstrip()))
             e = start + len(part.rstrip())
             if e > s:

@@ -169,7 +169,7 @@ def _entity(members: list[_Cluster], types: dict[str, str], known: dict[str, Ent
         m.entity, m.canonical = eid, name
         if m.type in MODEL_TYPES and type_ in MODEL_TYPES:  # the model's stray "ORG" for a person
             m.type = type_
-    aliases = sorted(({m.text for m in mentions} | set(names)) - {name})
+    aliases = sorted(({" ".join(m.text.split()) for m in mentions} | set(names)) - {name})  # (a line break inside a name)
     roles = _roles([m.role for m in mentions if m.role])
     articles = list(dict.fromkeys(m.article for m in mentions))
     return Entity(eid, name, type_, aliases, roles, articles)

@@ -250,6 +250,9 @@ def is_future(span) -> bool:
     for _ in range(3):
         if tok.lower_ in FUTURE_VERBS or any(c.lower_ in FUTURE_AUX and c.dep_ == "aux" for c in tok.children):
             return True
+        aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
+        if "would" in aux and not aux & {"have", "'ve"}:
+            return True  # reported future: "said Modi would visit London in May" (not "would have")
         if tok.head.i == tok.i or tok.dep_ not in ("xcomp", "conj", "ccomp", "advcl", "pcomp", "relcl"):
             return False
         tok = tok.head

@@ -45,7 +45,7 @@ def find_mentions(doc) -> list[Found]:
     gaz = gazetteer()
     found = _patterns(doc) + _titled_persons(doc, gaz) + _model_entities(doc, gaz) + _gazetteer_hits(doc, gaz)
     kept = _resolve(found)
-    return _drop_orphan_acronyms(doc, kept)
+    return _people_by_surname(doc, _drop_orphan_acronyms(doc, kept))
 
 
 # -- layer 5: patterns ------------------------------------------------------------------------
@@ -304,6 +304,31 @@ def _drop_orphan_acronyms(doc, kept: list[Found]) -> list[Found]:
         if bracketed and f.end - f.start == 1 and (f.start - 1) not in ends:
             continue
         out.append(f)
+    return out
+
+
+NAME_PARTICLES = frozenset({"von", "van", "der", "den", "de", "da", "del", "della", "di", "du", "dos", "la", "le",
+                            "al", "bin", "ibn", "ben", "ter", "zu"})
+
+
+def _people_by_surname(doc, kept: list[Found]) -> list[Found]:
+    """Persons the model cut or mistyped, mended from the document's own full names: a person ending in
+    a name particle runs into the mention right after it ("Ursula von der" + "Leyen" is one name); a
+    one-word mention that is the surname of a person the text names in full is that person ("Scholz
+    said", "may reach out to Jordan" after "Eddie Jordan"), whatever type the model gave it."""
+    out: list[Found] = []
+    for f in kept:
+        prev = out[-1] if out else None
+        if prev is not None and prev.type == "person" and prev.end == f.start \
+                and doc[prev.end - 1].lower_ in NAME_PARTICLES and doc[f.start].text[:1].isupper():
+            out[-1] = Found(prev.start, f.end, "person", _text(doc[prev.start:f.end]), prev.role, prev.priority)
+            continue
+        out.append(f)
+    surnames = {doc[f.end - 1].text for f in out if f.type == "person" and f.end - f.start >= 2
+                and doc[f.end - 1].text[:1].isupper()}
+    for f in out:
+        if f.type != "person" and f.end - f.start == 1 and doc[f.start].text in surnames and f.role is None:
+            f.type, f.name = "person", doc[f.start].text
     return out
 
 

@@ -111,6 +111,16 @@ LIGHT_FORMS = frozenset(form for v in LIGHT_VERBS for form in _forms(v))
 TRIGGER_FORMS = frozenset(VERB_ACTION) | LIGHT_FORMS
 
 
+# A verb governing the trigger this way says its action did not happen: "refused to meet",
+# "failed to reach", "declined to sign" (the refusal itself is a "reject" event of its own).
+NOT_DONE = frozenset({"refuse", "decline", "fail", "deny", "avoid", "reject"})
+NEGATORS = frozenset({"not", "n't", "never", "no"})
+# Subjects that strike or storm without attacking anyone: "the quake struck southern Iran"
+HAZARDS = frozenset("""quake earthquake tremor aftershock storm hurricane typhoon cyclone tornado flood
+lightning wildfire fire tsunami landslide avalanche eruption drought heatwave wave blizzard""".split())
+NOT_DONE_FORMS = frozenset(form for v in NOT_DONE for form in _forms(v))
+
+
 class Context:
     """What event extraction needs of one analysed document."""
 
@@ -131,6 +141,8 @@ def extract_events(ctx: Context) -> list[Event]:
         if trigger is None:
             continue
         action, verb, noun = trigger
+        if _denied(verb, noun) or action == "attack" and _natural_subject(verb):
+            continue
         actors, targets = _arguments(ctx, action, verb, noun)
         if action == "host" and verb.lower_.startswith("welcom") and noun is None \
                 and not any(_is_agent(ctx, t) for t in targets):
@@ -150,6 +162,34 @@ def extract_events(ctx: Context) -> list[Event]:
                 else:
                     events[key] = Event(actor, action, target, place, date, [source])
     return list(events.values())
+
+
+def _denied(verb, noun) -> bool:
+    """Whether the clause says the action did not happen: "did not meet", "never visited",
+    "refused to meet", "held no talks"."""
+    if noun is not None and any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
+        return True
+    tok = verb
+    for _ in range(3):
+        if any(c.dep_ == "neg" or c.lower_ in NEGATORS and c.dep_ == "advmod" for c in tok.children):
+            return True
+        if tok.dep_ != "xcomp" or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+        if tok.lower_ in NOT_DONE_FORMS:
+            return True
+    return False
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _natural_subject(verb) -> bool:
+    subj = _child(verb, ("nsubj",))
+    if subj is not None and subj.lower_ in ("which", "that") and verb.dep_ == "relcl":
+        subj = verb.head  # "the quake, which struck…"
+    return subj is not None and _singular(subj.lower_) in HAZARDS
 
 
 def _is_agent(ctx: Context, name: str) -> bool:
@@ -242,6 +282,9 @@ def _name(ctx: Context, tok) -> list[str]:
             return roles
     if tok.pos_ == "PRON":
         return []
+    if _singular(tok.lower_) in PERSON_NOUNS:
+        # "a Vancouver man was charged": the man, whom no name gives, not the city he is from
+        return []
     near = sorted((abs(t.i - tok.i), t.i) for t in tok.subtree
                   if t.i in ctx.token_mention and ctx.token_mention[t.i].type in ENTITY_TYPES
                   and not _where(t, tok))
@@ -251,6 +294,10 @@ def _name(ctx: Context, tok) -> list[str]:
     return []
 
 
+PERSON_NOUNS = frozenset("""man woman boy girl teenager teen child resident father mother son daughter husband
+wife driver suspect gunman victim student worker couple person people man""".split())
+CLAUSES = frozenset({"relcl", "acl", "ccomp", "advcl", "xcomp"})
+SYMMETRIC = frozenset({"meet", "talks", "cooperate"})  # X with Y is Y with X
 LOCATIVE = frozenset({"in", "at", "near", "across", "around", "outside", "inside", "off", "on"})
 
 
@@ -258,8 +305,9 @@ def _where(t, head) -> bool:
     """Whether ``t`` sits in a place phrase of ``head``'s noun phrase ("flooding *in Valencia*"):
     a place that says where, not who acted."""
     while t.i != head.i and t.head.i != t.i:
-        if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE:
-            return True
+        if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE or t.dep_ in CLAUSES:
+            return True  # (or inside a clause of its own: "the proposal to restore what the Bush
+            # administration undermined" is no proposal by or of Bush)
         t = t.head
     return False
 
@@ -358,6 +406,8 @@ def merge_events(analyses: Iterable[Analysis]) -> list[Event]:
         for ev in an.events:
             e = Event(canon(ev.actor), ev.action, canon(ev.target), canon(ev.place), ev.date, list(ev.sources))
             key = (e.actor, e.action, e.target)
+            if e.action in SYMMETRIC and (e.target, e.action, e.actor) in merged:
+                key = (e.target, e.action, e.actor)  # "Macron met Scholz" and "Scholz met Macron": one meeting
             if key in merged:
                 _absorb(merged[key], e)
             else:
