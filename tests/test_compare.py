@@ -194,6 +194,39 @@ def test_a_toll_in_other_words_conflicts_and_a_thin_clause_stays_with_its_senten
     assert [f.text for f in story(halted)] == [halted]
 
 
+def test_what_one_outlet_cuts_into_clauses_another_states_whole_and_both_corroborate_it():
+    facts = _outlets_report(
+        "The mayor of Lyon resigned on Monday after a corruption inquiry into the city's housing office, officials said.",
+        "Lyon mayor resigned on Monday after a corruption inquiry into the city's housing office, officials said.")
+    inquiry = _facts_with(facts, "corruption inquiry")
+    assert inquiry and all(f.status == "corroborated" and set(f.outlets) == {"A", "B"} for f in inquiry), facts
+    # a clause the other outlet does not state in full stays single-source
+    facts = _outlets_report(
+        "The mayor of Lyon resigned on Monday after a corruption inquiry into the city's housing office, officials said.",
+        "Lyon mayor resigned on Monday, officials said.")
+    assert any(f.status == "single_source" and "inquiry" in f.text for f in facts), facts
+
+
+def test_wire_style_scales_and_a_ranking_are_no_conflict():
+    assert _kinds("UniCredit posted a record $19 bln loss in the fourth quarter, the bank said.",
+                  "UniCredit posted a record $19 billion loss in the fourth quarter, the bank said.") == []
+    assert _kinds("UniCredit posted a record $19 bln loss in the fourth quarter, the bank said.",
+                  "UniCredit posted a record $14 billion loss in the fourth quarter, the bank said.") == ["number"]
+    assert _kinds("Taylor Swift ranked No. 1 on Billboard's list of top earners, the magazine said.",
+                  "Taylor Swift topped Billboard's list of top earners, the magazine said.") == []
+
+
+def test_a_conflicting_day_shows_what_each_outlet_means_by_it():
+    arts = [Article(id="m1", outlet="Le Télégramme", published="2024-11-12T09:00:00Z",
+                    text="The harbour council of Brest approved the new ferry terminal plan on Monday after a long debate."),
+            Article(id="m2", outlet="Ouest-France", published="2024-11-20T09:00:00Z",
+                    text="Brest's harbour council approved the new ferry terminal plan on Monday after a lengthy debate.")]
+    (fact,) = compare_story(_analyse(*arts))
+    assert fact.status == "conflicting"
+    assert {(v["value"], tuple(v["articles"])) for v in fact.values} == {
+        ("Monday (2024-11-11)", ("m1",)), ("Monday (2024-11-18)", ("m2",))}
+
+
 def test_a_negation_conflicts_only_between_claims_that_otherwise_agree():
     # Two sentences of an earthquake story, loosely aligned: one negated, the other not. Not a
     # contradiction; the same sentence with its verb negated is one.

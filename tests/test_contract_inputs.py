@@ -8,6 +8,7 @@ import random
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import DATA
@@ -65,7 +66,7 @@ def test_fields_of_the_wrong_type_are_ignored_with_a_warning_and_every_line_is_a
     assert code == 0 and "Traceback" not in output, output
     assert set(stories) == {r["id"] for r in rows}  # ids as given (0 stays 0); the headline too, clustered by its title
     assert f"{path}: id '4': field 'title' is a number, not a string; ignored" in caplog.text
-    assert f"{path}: id '0': unreadable published date '0000-00-00'; the article is taken as undated" in caplog.text
+    assert f"{path}: id '0': unreadable or ambiguous published date '0000-00-00'; the article is taken as undated" in caplog.text
     for command in ("compare", "summarize"):
         story_rows = [{**r, "story": "s"} for r in rows[:-1]]
         result = CliRunner().invoke(main, [command, _write(tmp_path / f"{command}.jsonl", story_rows), "-o",
@@ -104,7 +105,7 @@ def test_a_bad_date_on_every_line_is_warned_about_a_few_times_then_counted(tmp_p
     code, stories, _ = _cluster(path)
     assert code == 0 and len(stories) == 40
     warned = [r.getMessage() for r in caplog.records if "published" in r.getMessage()]
-    assert len(warned) == 6 and warned[-1] == f"{path}: 35 more lines with an unreadable published date (not shown)"
+    assert len(warned) == 6 and warned[-1] == f"{path}: 35 more lines with an unreadable or ambiguous published date (not shown)"
 
 
 def test_compare_cites_only_the_text_as_given_never_a_title_put_in_its_place(tmp_path):
@@ -117,6 +118,22 @@ def test_compare_cites_only_the_text_as_given_never_a_title_put_in_its_place(tmp
     cited = [src for line in out.read_text(encoding="utf-8").splitlines() for src in json.loads(line)["sources"]]
     assert cited and all(texts[s["article"]][s["start"]:s["end"]] == s["text"] for s in cited)
     assert not [s for s in cited if s["article"] == "1"]
+
+
+@pytest.mark.parametrize("command", ["compare", "summarize"])
+def test_headline_lines_that_cluster_takes_pass_through_compare_and_summarize(tmp_path, command):
+    # `cluster --with-articles | summarize -` over a headline feed: a line with a title and no text
+    # field is read without error (it states no fact), and a story label must be a scalar
+    rows = [{"id": "h1", "title": "Senate confirms nominee 52-48", "story": 1},
+            {"id": "h2", "title": "Senate confirms nominee in 52-48 vote", "text": "", "story": 1},
+            {"id": "2", "text": ROWS[0]["text"], "story": 1}]
+    result = CliRunner().invoke(main, [command, _write(tmp_path / "in.jsonl", rows)])
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert out and all(line["story"] == 1 for line in out)
+    bad = _write(tmp_path / "bad.jsonl", rows + [{"id": "x", "text": ROWS[1]["text"], "story": ["s"]}])
+    result = CliRunner().invoke(main, [command, bad])
+    assert result.exit_code == 1 and "bad.jsonl:4: field 'story' must be a string or an integer" in result.output
 
 
 def test_a_binary_or_gzipped_input_is_one_error_for_each_contract_command(tmp_path):

@@ -140,8 +140,10 @@ def read_rows(path: str, need: tuple[str, ...] = ("id", "text"), title_for_text:
                 row = InputError(path, f"field 'text' must be a string, got {json_type(text)}", n)
             elif not (text or "").strip() and not (isinstance(title, str) and title.strip()):
                 row = InputError(path, "missing text", n)
-        if not isinstance(row, InputError) and (isinstance(row["id"], bool) or not isinstance(row["id"], (str, int))):
-            row = InputError(path, f"field 'id' must be a string or an integer, got {json_type(row['id'])}", n)
+        for key in ("id", "story"):  # labels that group or name: a string or an integer ("5" and 5 are one)
+            if key in need and not isinstance(row, InputError) and (
+                    isinstance(row[key], bool) or not isinstance(row[key], (str, int))):
+                row = InputError(path, f"field {key!r} must be a string or an integer, got {json_type(row[key])}", n)
         if not isinstance(row, InputError) and str(row["id"]) in seen:
             row = InputError(path, f"id {str(row['id'])!r} appears twice (the first is kept)", n)
         if isinstance(row, InputError):

@@ -43,10 +43,12 @@ def read_story_articles(path: str, given: AsGiven | None = None) -> tuple[dict[s
     is an error (its first line is kept): a fact's sources name articles by id."""
     from ..read.jsonl import articles_from_rows
 
-    rows, errors = read_rows(path, ("id", "text", "story"))
+    rows, errors = read_rows(path, ("id", "text", "story"), title_for_text=True)
     stories: dict[str, list[Article]] = {}
     if given is not None:
         given.ids.update(given_ids(rows))
+    # A headline with no text (which `cluster` takes) is read, and states no fact: a fact's offsets
+    # index the text as given, never a title put in its place.
     for d, article in zip(rows, articles_from_rows(rows, path)):
         stories.setdefault(str(d["story"]), []).append(article)
         if given is not None:
@@ -99,7 +101,8 @@ def compare_cmd(input_path: str, output: str, level: str) -> None:
     IN.jsonl lines are articles: id, text, story (optional outlet, url, published). Each output
     line is {"story", "level", "text", "status", "sources": [{"article", "start", "end", …}],
     "outlets", "values"}; start/end are offsets into that article's text exactly as given, in
-    Unicode code points (Python string indexes; not bytes, nor JavaScript's UTF-16 units).
+    Unicode code points (Python string indexes; not bytes, nor JavaScript's UTF-16 units). A line
+    with a title and no text (a headline, which `cluster` takes) is read and states no fact.
 
     Facts come at two levels. A "statement" fact is one thing said ("the quake killed ten"),
     stated at most once per article, and is "conflicting" when its sources disagree on a value.
@@ -266,6 +269,9 @@ def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | N
     test_gold = [g for g in gold if test is None or g.topic in test]
     if not test_gold:
         raise click.ClickException("no gold articles in the selected topics")
+    if not any(g.actions for g in test_gold):
+        raise click.ClickException(f"{gold_path}: no article has annotated action mentions (\"mentions\" with "
+                                   "type ACTION and a chain): there are no gold pairs to score against")
     if facts_path:
         echo_json(_score_facts_file(facts_path, test_gold, topics))
         return
@@ -287,7 +293,7 @@ def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | N
         baseline_threshold = F.best_baseline_threshold(tune_gold or gold)
     # both: what `compare` writes, the statement facts and the event facts together
     result = F.evaluate(test_gold, baseline_threshold=baseline_threshold, overrides=overrides,
-                        with_events=events if level == "both" else None)
+                        with_events=events if level == "both" else None, statement=level != "event")
     result["level"] = level
     result["topics"] = topics or "all"
     echo_json(result)
@@ -339,4 +345,6 @@ def eval_summary(gold_path: str, limit: int | None, max_sentences: int) -> None:
         stories = S.read_gold(gold_path)
     except InputError as e:
         raise click.ClickException(str(e)) from e
+    if not stories:
+        raise click.ClickException(f"{gold_path}: no story with articles and a reference_summary to score")
     echo_json(S.evaluate(stories[:limit] if limit else stories, max_sentences=max_sentences))

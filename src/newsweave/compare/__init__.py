@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 
 PAIR_FOR_CONFLICT = 0.5  # claims compared for conflicts must match this well on their own
 
-__all__ = ["compare_story", "compare_story_levels", "build_claims", "split_clauses", "facts_with_claims"]
+__all__ = ["compare_story", "compare_story_levels", "build_claims", "contained_support", "split_clauses",
+           "facts_with_claims"]
 
 
 def compare_story(analyses: list[Analysis], duplicate_of: dict[str, str] | None = None,
@@ -100,17 +101,55 @@ def facts_with_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | N
     groups, scores, cores = cluster_scores(claims, w)
     check = level == "statement"
     built, written = [], set()
-    for g, core in zip(groups, cores):
+    for g, core, extra in zip(groups, cores, contained_support(groups, claims) if check else [[]] * len(groups)):
         if frozenset(g) in written:  # two facts that grew into the same claims by overlap: one fact
             continue
         written.add(frozenset(g))
         fact, ranked = _fact(claims, g, scores, story_id, w["threshold"], check)
+        if extra and fact.status == "single_source":  # stated inside another outlet's unsplit claim
+            for k in extra:
+                d = claims[k]
+                fact.sources.append(SourceSpan(d.article, d.start, d.end, d.text, d.outlet))
+                fact.outlets.append(d.outlet or d.article)
+            fact.status = "corroborated"
+            g = [*g, *extra]
         built.append((fact, [claims[i] for i in g], ranked, set(core)))
     built.sort(key=lambda b: (-len(b[0].outlets), min((c.order, c.position, c.clause) for c in b[1])))
     if level == "event":
         _distinct_wording(built, claims)
     log.debug("story %s: %d claims, %d facts", story_id, len(claims), len(built))
     return [(fact, members) for fact, members, _, _ in built]
+
+
+CONTAINED_MIN_STEMS = 3  # a single-source statement this long or longer may be found inside another's claim
+
+
+def contained_support(groups: list[list[int]], claims: list[Claim]) -> list[list[int]]:
+    """For each statement group whose claims come from one source, the claims of other sources
+    (one each, the earliest) that state it inside a claim they did not split, and so corroborate
+    it: "…resigned on Monday | after a corruption inquiry, officials said" against the whole "Lyon
+    mayor resigned on Monday after a corruption inquiry, officials said" (a sentence too short to
+    cut) states the inquiry too. Every content word (numbers included) of the statement must be in
+    the other claim, and both affirm or both negate. Other groups get none."""
+    having: dict[str, set[int]] = {}
+    for k, c in enumerate(claims):
+        for st in c.stems:
+            having.setdefault(st, set()).add(k)
+    out: list[list[int]] = []
+    for g in groups:
+        own = {claims[i].source for i in g}
+        mine = {st for i in g for st in claims[i].stems}
+        extra: list[int] = []
+        if len(own) == 1 and len(mine) >= CONTAINED_MIN_STEMS:
+            negated = any(claims[i].values.negated for i in g)
+            found = set.intersection(*(having.get(st, set()) for st in mine))
+            for k in sorted(found, key=lambda k: (claims[k].order, claims[k].start)):
+                d = claims[k]
+                if d.source not in own and bool(d.values.negated) == negated:
+                    own.add(d.source)
+                    extra.append(k)
+        out.append(extra)
+    return out
 
 
 def _distinct_wording(built: list[tuple[Fact, list[Claim], list[int], set[int]]], claims: list[Claim]) -> None:

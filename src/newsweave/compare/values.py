@@ -27,7 +27,7 @@ NUMBER_WORDS = {
 }
 VAGUE_PLURAL = {"dozens": (24.0, 99.0), "hundreds": (200.0, 999.0)}  # "injuring dozens" agrees with "injuring 80"
 SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-         "m": 1e6, "bn": 1e9, "k": 1e3}
+         "m": 1e6, "bn": 1e9, "k": 1e3, "mln": 1e6, "mn": 1e6, "bln": 1e9, "tn": 1e12}  # (wire style: "$19 bln")
 CURRENCY = {"$": "dollar", "£": "pound", "€": "euro", "¥": "yen"}  # the stems of the words they stand for
 # "US$500 million" is dollars; "A$", "C$", "HK$", "NZ$", "S$" are other dollars
 DOLLAR_PREFIX = {"us": "dollar", "a": "aud", "au": "aud", "c": "cad", "ca": "cad", "hk": "hkd", "nz": "nzd",
@@ -38,7 +38,7 @@ NUMBER = re.compile(
     r"(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b)"
     r"(?P<pct>\s?%|\s?per\s?cent|\s?percent)?"
     # (a scale word may be hyphenated: "a $2-trillion package" is "a $2 trillion package")
-    r"(?:(?:\s*|-(?=(?:hundred|thousand|million|billion|trillion)\b))(?P<scale>hundred|thousand|million|billion|trillion|bn|m|k)\b)?"
+    r"(?:(?:\s*|-(?=(?:hundred|thousand|million|billion|trillion)\b))(?P<scale>hundred|thousand|million|billion|trillion|mln|mn|bln|bn|tn|m|k)\b)?"
     r"(?:\s*-\s*|\s+)?(?P<unit>[A-Za-z]+)?",
     re.IGNORECASE,
 )
@@ -435,7 +435,8 @@ def _dates(text: str, resolved: list[tuple] = ()) -> tuple[dict, dict, dict, dic
         dated, way = _date_role(text, start, end) if start is not None else (False, 0)
         if dated:
             event.setdefault(kind, set()).add((value, way))
-            event_texts.setdefault(kind, []).append(shown)
+            # a resolved day says which: "Monday (2024-11-11)" against "Monday (2024-11-18)"
+            event_texts.setdefault(kind, []).append(f"{shown} ({value})" if kind == "day" and shown != value else shown)
 
     for m in DATE_WORD.finditer(text):
         if m["wd"]:
@@ -579,6 +580,8 @@ def _negates(toks: list[str], i: int) -> bool:
         return (i + 2 < len(toks) and toks[i + 1] == "to" and toks[i + 2].isalpha()
                 and toks[i + 2] not in NOT_REFUSED and toks[i + 2] not in NUMBER_WORDS)
     if t in NEGATION or t in DENIAL or t.endswith("n't"):
+        if t == "no" and i + 1 < len(toks) and toks[i + 1].isdigit():
+            return False  # "ranked No. 1", "No 10 Downing Street"
         return (i + 1 == len(toks) or toks[i + 1] not in NOT_NEGATING.get(t, ())) and not _embedded(toks, i)
     return t in CALLED_UNTRUE and i > 0 and (toks[i - 1] in CALLING or (
         i > 1 and toks[i - 2] in CALLING and toks[i - 1] in BETWEEN_CALLING))

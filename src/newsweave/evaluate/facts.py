@@ -155,13 +155,19 @@ def prf(pred: set, gold: set) -> dict[str, float]:
             "predicted": len(pred), "gold": len(gold)}
 
 
-def newsweave_groups(by_story: dict[str, list[Analysis]], w: dict | None = None) -> list[list[tuple[str, int]]]:
-    """Every fact newsweave aligns, as its sources' (article, start)."""
+def newsweave_groups(by_story: dict[str, list[Analysis]], w: dict | None = None,
+                     statement: bool = False) -> list[list[tuple[str, int]]]:
+    """Every fact newsweave aligns, as its sources' (article, start); ``statement``: statement facts,
+    with the other outlets' claims that state a single-source one inside theirs, as ``compare``
+    writes them."""
+    from ..compare import contained_support
+
     groups = []
     for story, analyses in by_story.items():
         claims = build_claims(analyses, clauses=(w or align.weights()).get("claims", "clauses") == "clauses")
         facts, _, _ = align.cluster(claims, w)
-        groups.extend([(claims[i].article, claims[i].start) for i in g] for g in facts)
+        extras = contained_support(facts, claims) if statement else [[]] * len(facts)
+        groups.extend([(claims[i].article, claims[i].start) for i in [*g, *extra]] for g, extra in zip(facts, extras))
     return groups
 
 
@@ -408,7 +414,7 @@ def cross_validate(gold: list[GoldArticle], by_story: dict[str, list[Analysis]] 
         test_stories = {g.story for g in test}
         gp = gold_pairs(test)
         ours = predicted_pairs(newsweave_groups({st: a for st, a in by_story.items() if st in test_stories},
-                                                {**align.weights(), **overrides}), gold_by_id)
+                                                {**align.weights(), **overrides}, not event), gold_by_id)
         base = tfidf_baseline_pairs(test, best_baseline_threshold(train))
         fold = {"topics": [u for u in units if u in held]}
         for name, pred in (("newsweave", ours), ("tfidf_baseline", base)):
@@ -429,7 +435,7 @@ def cross_validate(gold: list[GoldArticle], by_story: dict[str, list[Analysis]] 
 
 def evaluate(gold: list[GoldArticle], by_story: dict[str, list[Analysis]] | None = None,
              baseline_threshold: float = 0.3, overrides: dict | None = None,
-             with_events: dict | None = None) -> dict:
+             with_events: dict | None = None, statement: bool = True) -> dict:
     """newsweave's fact alignment and the TF-IDF baseline, scored on ``gold``.
 
     ``overrides`` replace settings of the shipped pair model (``threshold``, ``same_article_score``),
@@ -440,7 +446,7 @@ def evaluate(gold: list[GoldArticle], by_story: dict[str, list[Analysis]] | None
     gold_by_id = {g.id: g for g in gold}
     gp = gold_pairs(gold)
     w = {**align.weights(), **(overrides or {})}
-    predicted = predicted_pairs(newsweave_groups(by_story, w), gold_by_id)
+    predicted = predicted_pairs(newsweave_groups(by_story, w, statement), gold_by_id)
     ours = prf(predicted, gp)
     ours["threshold"] = w["threshold"]
     ours["same_article_score"] = w.get("same_article_score", align.SAME_ARTICLE_SCORE)
