@@ -398,3 +398,33 @@ def test_stories_by_time_as_the_api_filters_them(db):
         assert 0 < len(want) < got["total_stories"], (since, until)
     assert invoke("stories", "--db", db, "--since", "yesterday").exit_code == 2
     assert invoke("stories", "--db", db, "--since", "2024-01-02", "--until", "2024-01-01").exit_code == 2
+
+
+# -- evaluation gold that cannot be scored is named, not scored as 0 -----------------------------------
+def test_eval_summary_skips_and_names_a_story_it_cannot_score(tmp_path, caplog):
+    text = ("The city council approved a new tram line on Monday after a long debate. "
+            "The line will link the central station with the university campus.")
+    good = {"story": "s1", "articles": [{"id": "a", "text": text}], "reference_summary": "The council approved a tram line."}
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps(d) for d in [
+        good, {"story": "s2", "articles": [], "reference_summary": "Nothing."},
+        {"story": "s3", "articles": [{"id": "b", "text": text}], "reference_summary": " "},
+        {"story": "s4", "articles": [{"id": "c", "text": text}]}]) + "\n")
+    r = invoke("eval", "summary", str(gold))
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["stories"] == 1
+    assert f"{gold}:2: story skipped: it has no articles" in caplog.text
+    assert f"{gold}:3: story skipped: it has no reference_summary" in caplog.text
+    assert f"{gold}:4: story skipped: it has no reference_summary" in caplog.text
+    only_bad = tmp_path / "bad.jsonl"
+    only_bad.write_text(json.dumps({"story": "s2", "articles": []}) + "\n")
+    r = invoke("eval", "summary", str(only_bad))
+    assert r.exit_code == 1 and "no story with articles and a reference_summary" in r.output
+
+
+def test_eval_facts_on_gold_without_annotations_says_so(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps({"id": i, "story": "s", "text": t}) for i, t in [
+        ("a", "The council approved a tram line on Monday."), ("b", "A tram line was approved by the council.")]) + "\n")
+    r = invoke("eval", "facts", str(gold))
+    assert r.exit_code == 1 and "no article has annotated action mentions" in r.output

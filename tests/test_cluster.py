@@ -199,6 +199,20 @@ def test_duplicates_join_their_originals_story(ecb):
     assert by_id["copy"]["story"] == by_id[original.article.id]["story"]
 
 
+def test_a_copy_posted_after_its_originals_story_left_is_an_original_of_a_new_story(seeds):
+    # The same report re-posted ten months later, then again the day after: the original's story
+    # has left the active index, so the first re-post opens a story where it is a source (not a
+    # copy of an article in another story), and the second re-post is a copy of the first.
+    original = seeds[0].article
+    dated = [clean(Article(id=i, text=original.text, title=original.title, outlet=o, published=p))
+             for i, o, p in (("orig", "Daily A", "2024-01-08T10:00:00+00:00"),
+                             ("repost", "Aggregator B", "2024-11-20T10:00:00+00:00"),
+                             ("repost2", "Aggregator C", "2024-11-21T10:00:00+00:00"))]
+    by_id = {r["id"]: r for r in cluster_analyses(list(analyse(dated)))}
+    assert by_id["repost"]["story"] != by_id["orig"]["story"] and by_id["repost"]["duplicate_of"] is None
+    assert by_id["repost2"] == {"id": "repost2", "story": by_id["repost"]["story"], "duplicate_of": "repost"}
+
+
 def test_publication_order_is_stable_and_keeps_undated_in_place():
     arts = [Article(id="a", text="x", published="2024-01-02T00:00:00Z"), Article(id="b", text="x"),
             Article(id="c", text="x", published="2024-01-01T00:00:00+00:00"),

@@ -510,3 +510,25 @@ def test_a_page_crawled_again_after_a_correction_replaces_its_earlier_version(tm
     assert "post-v1" not in cited and {"herald", "post-v2"} <= cited
     shown = newsweave("story", listed["id"], "--db", db, env=cli_env).stdout
     assert "replaced by its later version" in shown
+
+
+def test_an_ingest_clusters_in_publication_order_whatever_the_file_order(tmp_path):
+    # 58 real dated headlines, given once in time order and once reversed, in batches far smaller
+    # than the input: the stories must be the same (a batch used to be sorted only within itself).
+    from conftest import DATA
+
+    lines = (DATA / "backfill" / "uci-headlines.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = sorted((json.loads(line) for line in lines), key=lambda r: r["published"])
+    partitions = []
+    for name, ordered in (("sorted", rows), ("reversed", rows[::-1])):
+        src = tmp_path / f"{name}.jsonl"
+        src.write_text("".join(json.dumps(r) + "\n" for r in ordered), encoding="utf-8")
+        store = open_store(str(tmp_path / f"{name}.db"))
+        Pipeline(store, batch_size=8).ingest(read_paths([str(src)]))
+        con = sqlite3.connect(str(tmp_path / f"{name}.db"))
+        stories: dict[str, set[str]] = {}
+        for aid, sid in con.execute("SELECT id, story_id FROM articles"):
+            stories.setdefault(sid, set()).add(aid)
+        con.close()
+        partitions.append(sorted(sorted(s) for s in stories.values()))
+    assert len(partitions[0]) > 5 and partitions[0] == partitions[1]

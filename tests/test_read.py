@@ -191,6 +191,14 @@ def test_unreadable_published_date_is_kept_raw_not_guessed():
     assert art.published is None and art.extra["published_raw"] == "last Tuesday"
 
 
+def test_a_numeric_date_that_reads_two_ways_is_refused_not_guessed():
+    lines = [json.dumps({"id": i, "text": "Some report text.", "published": p})
+             for i, p in (("a", "11/12/2024"), ("b", "20/11/2024"), ("c", "12/12/2024"))]
+    a, b, c = read_bytes("\n".join(lines).encode(), "upload.jsonl")
+    assert a.published is None and a.extra["published_raw"] == "11/12/2024"  # 11 December or November 12
+    assert b.published == "2024-11-20" and c.published == "2024-12-12"
+
+
 # ---------------------------------------------------------------- feeds
 
 

@@ -306,6 +306,8 @@ class Backfill:
 
     def _merge(self, windows) -> list[tuple[Analysis, str, str | None]]:
         """Window stories into global stories, in window order; (analysis, story, duplicate_of) rows."""
+        from .cluster import settle_copy
+
         dedup = self.pipeline.dedup
         known = set(self.stored_stories)
         rows: list[tuple[Analysis, str, str | None]] = []
@@ -317,7 +319,6 @@ class Backfill:
             for k, label in enumerate(labels):
                 groups[label].append(k)
             dups = [dedup.add(an.article) for _, an in items]
-            self.report.duplicates += sum(d is not None for d in dups)
             seen = {p: g for c in self._context_of(w, story_at) for p, g in story_at[c].items()}
             earlier = [_majority([seen[p] for p in context.get(label, ()) if p in seen]) for label in groups]
             gids = self._join(items, dups, list(groups.values()), earlier, known)
@@ -325,6 +326,9 @@ class Backfill:
             for gid, ks in zip(gids, groups.values()):
                 story_of.update((k, gid) for k in ks)
             known.update(gids)
+            for k, (_pos, an) in enumerate(items):  # (a copy whose original's story has left: an original)
+                dups[k] = settle_copy(dedup, self.pipeline.clusterer, an.article.id, dups[k], story_of[k])
+            self.report.duplicates += sum(d is not None for d in dups)
             rows.extend((an, story_of[k], dups[k]) for k, (_pos, an) in enumerate(items))
             story_at[w] = {pos: story_of[k] for k, (pos, _an) in enumerate(items)}
             horizon = w - math.ceil(self.context_days / self.window_days - 1e-9)

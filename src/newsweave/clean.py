@@ -226,10 +226,13 @@ def is_furniture(line: str) -> bool:
     return bool(FURNITURE.match(line)) or _is_credit_line(line)
 
 
-def only_furniture(text: str) -> bool:
+def only_furniture(text: str, title: str | None = None) -> bool:
     """True when no line of ``text`` is article text: each is blank, page furniture or wordless
-    ("Share this article", "Read more", "| |"). Such an input is no article."""
-    return not any(_WORDY.search(line) and not is_furniture(line) for line in text.splitlines())
+    ("Share this article", "Read more", "| |"). Such an input is no article. A line that is the
+    article's own ``title`` is never furniture ("WATCH: …" heads a video report)."""
+    own = " ".join(title.split()) if title else None
+    return not any(_WORDY.search(line) and (not is_furniture(line) or " ".join(line.split()) == own)
+                   for line in text.splitlines())
 
 
 _WORDY = re.compile(r"[^\W\d_]{2}")
@@ -363,9 +366,10 @@ def clean(article: Article, boilerplate: set[tuple[str, str]] | None = None) -> 
     first = True
     boilerplate = boilerplate or set()
     text = mask_markup(article.text)  # (the same length: offsets into it are offsets into the original)
+    own = " ".join(article.title.split()) if article.title else None
     for offset, line in _lines(text):
         stripped = line.strip()
-        if not stripped or is_furniture(stripped):
+        if not stripped or is_furniture(stripped) and " ".join(stripped.split()) != own:
             continue
         if article.outlet and (article.outlet, _norm_line(stripped)) in boilerplate:
             continue

@@ -151,6 +151,18 @@ class DuplicateFinder:
         """What ``add`` reads of ``article``, independent of the stream (see ``prepare``)."""
         return prepare(article, self.num_perm)
 
+    def reroot(self, article_id: str) -> None:
+        """Make an indexed copy an original, and the root of its family: its original's story has
+        left the clusterer's active index (a re-post months later), so the copy opens a story of its
+        own, where it is a source, and later copies of the same text are linked to it."""
+        entry = self._entries.get(article_id)
+        if entry is None or entry.original == article_id:
+            return
+        old = entry.original
+        for e in self._entries.values():  # (rare: an O(index) pass is fine)
+            if e.original == old:
+                e.original = article_id
+
     def seed(self, article: Article, prepared: Shingled | None = None) -> None:
         """Index a stored article without checking it (re-loading earlier articles)."""
         if article.id in self._entries:

@@ -18,7 +18,8 @@ from .analyse.pool import Analyser
 from .analyse.entities import canonicalise
 from .analyse.events import merge_events
 from .clean import clean_batch, is_time_stamp, only_furniture
-from .cluster import StoryClusterer
+from .cluster import StoryClusterer, settle_copy
+from .cluster import publication_order as time_order
 from .compare import compare_story
 from .compare.claims import outlet_key
 from .dedup import DuplicateFinder
@@ -78,12 +79,20 @@ def publication_order(articles: list[Article]) -> list[Article]:
     """Articles by publication time; those without one keep their input position among equals."""
     if not any(a.published for a in articles):
         return articles
-    # Undated articles inherit the time of the article before them, so the stream order holds.
-    keyed, last = [], ""
-    for i, a in enumerate(articles):
-        last = a.published or last
-        keyed.append((last, i, a))
-    return [a for _, _, a in sorted(keyed, key=lambda t: (t[0], t[1]))]
+    return [articles[i] for i in time_order(articles)]  # (by instant: "10:00+01:00" is before "09:30Z")
+
+
+SORT_WINDOW = 20_000  # articles an ingest reads ahead and puts in publication order (~100 MB of text)
+
+
+def _in_time_order(articles: list[Article]) -> list[Article]:
+    """``publication_order``, an id given twice kept together in input order (its first text is the one
+    kept, as ever)."""
+    groups: dict[str, list[Article]] = {}
+    for a in articles:
+        groups.setdefault(a.id, []).append(a)
+    firsts = publication_order([g[0] for g in groups.values()])
+    return [a for first in firsts for a in groups[first.id]]
 
 
 def independent_sources(members: list[tuple[Analysis, str | None]]) -> list[str]:
@@ -268,24 +277,33 @@ class Pipeline:
         return report
 
     def _batches(self, items: Iterable[Article | InputError], report: Report) -> Iterator[list[Article]]:
-        batch: list[Article] = []
+        """Batches of ``batch_size`` articles, in publication order across up to ``SORT_WINDOW``
+        articles at a time (an input shuffled within that many gives the same stories as a sorted one)."""
+        window: list[Article] = []
+        for article in self._readable(items, report):
+            window.append(article)
+            if len(window) >= SORT_WINDOW:
+                yield from self._chunks(_in_time_order(window))
+                window = []
+        yield from self._chunks(_in_time_order(window))
+
+    def _chunks(self, articles: list[Article]) -> Iterator[list[Article]]:
+        for start in range(0, len(articles), self.batch_size):
+            yield articles[start:start + self.batch_size]
+
+    def _readable(self, items: Iterable[Article | InputError], report: Report) -> Iterator[Article]:
         for item in items:
             if isinstance(item, InputError):
                 log.debug("skipped: %s", item)  # the caller reports report.errors (the CLI: once, as "error: …")
                 report.errors.append(item)
                 continue
-            if only_furniture(item.text):  # stored, it would open a story titled "Share this article"
+            if only_furniture(item.text, item.title):  # stored, it would open a story titled "Share this article"
                 report.errors.append(InputError(item.source or item.id, "no article text: every line is page "
                                                 "furniture (share / read-more / copyright lines)"))
                 continue
             report.read += 1
             report.article_ids.append(item.id)
-            batch.append(item)
-            if len(batch) >= self.batch_size:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+            yield item
 
     def _prepare(self, batch: list[Article], report: Report) -> list[Article]:
         """The batch's articles not stored yet (one per id), cleaned, in publication order."""
@@ -351,6 +369,7 @@ class Pipeline:
             for an in analyses:
                 dup = self.dedup.add(an.article)
                 story_id = self.clusterer.assign(an, duplicate_of=dup)  # a copy joins its original's story
+                dup = settle_copy(self.dedup, self.clusterer, an.article.id, dup, story_id)
                 rows.append((an, story_id, dup))
                 if dup:
                     report.duplicates += 1

@@ -26,10 +26,21 @@ from .stream import Prepared, StoryClusterer, story_id_for
 from .text import parse_time
 
 __all__ = ["FEATURES", "MergeModel", "Prepared", "StoryClusterer", "cluster_analyses", "cluster_articles",
-           "load_model", "prepare", "publication_order", "story_id_for"]
+           "load_model", "prepare", "publication_order", "settle_copy", "story_id_for"]
 
 PREPARE_CHUNK = 64  # articles per task handed to a preparing worker
 PARALLEL_FROM = 4 * PREPARE_CHUNK  # fewer articles than this are prepared in the calling process
+
+
+def settle_copy(dedup: Any, clusterer: StoryClusterer, article_id: str, duplicate_of: str | None,
+                story_id: str) -> str | None:
+    """The original a copy stays linked to: ``duplicate_of`` when the copy is in its original's story;
+    else None, and the copy becomes an original (``DuplicateFinder.reroot``): its original's story had
+    left the active index, so the copy opened another story, where it is the first source."""
+    if duplicate_of is not None and clusterer.members_.get(duplicate_of) != story_id:
+        dedup.reroot(article_id)
+        return None
+    return duplicate_of
 
 
 def publication_order(articles: Sequence[Article]) -> list[int]:
@@ -133,6 +144,7 @@ def cluster_analyses(analyses: Sequence[Analysis], clusterer: StoryClusterer | N
             else:
                 dup = dedup.add(an.article)
                 story = clusterer.assign(an, duplicate_of=dup)
+            dup = settle_copy(dedup, clusterer, an.article.id, dup, story)
             results[i] = {"id": an.article.id, "story": story, "duplicate_of": dup}
             if progress is not None:
                 progress(1)

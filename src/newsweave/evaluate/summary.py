@@ -10,14 +10,15 @@ a training split with word models fit on the other folds, for tuning without the
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ..errors import InputError
 from ..read.jsonl import article_from_row, jsonl_records
 from ..model import Analysis, Article
 
+log = logging.getLogger(__name__)
 TOKEN = re.compile(r"[a-z0-9]+")
 
 
@@ -66,15 +67,23 @@ class GoldStory:
 
 
 def read_gold(path: str) -> list[GoldStory]:
+    """Gold stories (``story``, ``articles``, ``reference_summary``). A line that is not JSON stops
+    the evaluation (InputError naming it); a story that cannot be scored — no articles, no
+    reference summary, an article without text — is skipped with a warning naming its line, so
+    that it neither stops the rest nor counts as a score of 0."""
     out = []
     for n, d in jsonl_records(path, strict=True):
         try:
+            if not isinstance(d.get("articles"), list) or not d["articles"]:
+                raise ValueError("it has no articles")
+            if not isinstance(d.get("reference_summary"), str) or not d["reference_summary"].strip():
+                raise ValueError("it has no reference_summary")
             if not all(isinstance(a, dict) and isinstance(a.get("text"), str) for a in d["articles"]):
-                raise TypeError("each article needs an object with a string text")
+                raise ValueError("each article needs an object with a string text")
             arts = [article_from_row(a, f"{path}:{n}") for a in d["articles"]]
-            out.append(GoldStory(str(d["story"]), arts, d["reference_summary"]))
+            out.append(GoldStory(str(d.get("story", n)), arts, d["reference_summary"]))
         except (ValueError, KeyError, TypeError) as e:
-            raise InputError(path, f"not a gold story ({e})", n) from e
+            log.warning("%s:%d: story skipped: %s", path, n, e)
     return out
 
 

@@ -93,9 +93,13 @@ def utf8_problem(data: bytes, e: UnicodeDecodeError, within_line: bool = False) 
     return f"not valid UTF-8: byte 0x{data[pos]:02x} at {where} ({e.reason}){hint}"
 
 
+NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
+
+
 def normalise_date(value: Any) -> str | None:
     """An ISO 8601 string for a date given as ISO, RFC 822, free text with a year, epoch number,
-    ``datetime``/``date`` or ``time.struct_time``; None when it cannot be read."""
+    ``datetime``/``date`` or ``time.struct_time``; None when it cannot be read, or reads two ways
+    ("11/12/2024": day or month first)."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -149,6 +153,9 @@ def _from_free_text(s: str) -> str | None:
     gives a date only."""
     if len(s) > 80 or not YEAR.search(s):
         return None
+    m = NUMERIC_DATE.match(s)
+    if m and int(m[1]) <= 12 and int(m[2]) <= 12 and m[1] != m[2]:
+        return None  # "11/12/2024": 11 December or November 12? Refused, not guessed ("20/11/2024" is read)
     from dateutil import parser  # a pinned dependency of htmldate; imported late, rarely needed
 
     try:

@@ -208,7 +208,7 @@ def article_from_record(obj: dict[str, Any], path: str, source: str, outlet: str
     extra = {k: v for k, v in obj.items() if k not in KNOWN}
     published = normalise_date(got["published"])
     if got["published"] not in (None, "") and published is None:
-        log.warning("%s: unreadable published date %r kept in extra", source, got["published"])
+        log.warning("%s: unreadable or ambiguous published date %r kept in extra", source, got["published"])
         extra["published_raw"] = got["published"]
     text, html = got["text"], got["html"]
     if text is not None and text.strip():
@@ -255,7 +255,7 @@ def article_from_row(row: dict[str, Any], source: str | None = None, title_for_t
         raw = int(raw.strip())  # epoch seconds or milliseconds written as a string
     published = None if raw == 0 and not isinstance(raw, bool) else normalise_date(raw)
     if raw not in (None, "") and published is None:
-        say("published", f"{where}: unreadable published date {raw!r}; the article is taken as undated")
+        say("published", f"{where}: unreadable or ambiguous published date {raw!r}; the article is taken as undated")
     text = row.get("text") if isinstance(row.get("text"), str) else ""
     if title_for_text and not text.strip() and fields["title"] and fields["title"].strip():
         text = fields["title"]
@@ -276,7 +276,7 @@ def articles_from_rows(rows: list[dict[str, Any]], path: str, title_for_text: bo
     out = [article_from_row(r, f"{path}: id {r['id']!r}", title_for_text, warn) for r in rows]
     for kind, n in seen.items():
         if n > most:
-            what = "an unreadable published date" if kind == "published" else f"a {kind} that is not a string"
+            what = "an unreadable or ambiguous published date" if kind == "published" else f"a {kind} that is not a string"
             log.warning("%s: %d more lines with %s (not shown)", path, n - most, what)
     return out
 

@@ -160,7 +160,7 @@ async def post_articles(request: Request) -> JSONResponse:
     report = await run_in_threadpool(request.app.state.ingester.ingest, articles)
     stories = [{"id": s, "api": f"/api/stories/{s}", "page": f"/stories/{s}"} for s in report["story_ids"]]
     # what was taken but not understood: the client should hear it, as ingest's warnings tell a user
-    warnings = [f"article {a.id!r}: unreadable published date {a.extra['published_raw']!r}; stored as undated, "
+    warnings = [f"article {a.id!r}: unreadable or ambiguous published date {a.extra['published_raw']!r}; stored as undated, "
                 "the value kept in extra.published_raw" for a in articles if "published_raw" in (a.extra or {})]
     warnings += [f"article {i!r} is already stored with other text; the stored text is kept (send a correction "
                  "under a new id)" for i in report.get("changed", [])]
