@@ -697,3 +697,13 @@ def test_a_search_without_accents_finds_names_written_with_them(tmp_path):
     for query in ("muller", "Müller", "zoe lodz", "ŁÓDŹ", "Zoë"):
         assert [s["id"] for s in store.list_stories(query=query)] == ["s-lodz"], query
     assert store.list_stories(query="mueller") == [] and store.count_stories(query="lodz") == 1
+
+
+def test_the_timeline_puts_a_month_or_a_week_where_it_ends():
+    from newsweave.web.present import timeline
+
+    story = {"events": [{"date": d, "action": "meet", "actor": a} for d, a in (
+        ("2024-11", "later this month"), ("2024-11-19", "on Tuesday"), ("2024-W46", "last week"), ("2024", "this year"))],
+        "articles": [{"id": "x", "published": "2024-11-20T10:00:00+00:00", "outlet": "O"}]}
+    events, _ = timeline(story, {"x": 1})
+    assert [e["when"][:10] for e in events] == ["2024-W46", "2024-11-19", "2024-11-20", "2024-11", "2024"]

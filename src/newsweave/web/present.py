@@ -7,9 +7,10 @@ template) and the ids of the facts and events whose sentences cover it.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ..render import conflict_values, disputed
@@ -173,8 +174,23 @@ def timeline(story: dict[str, Any], numbers: dict[str, int]) -> tuple[list[dict[
         if a.get("published"):
             items.append({"when": a["published"], "kind": "published", "ref": "", "cites": [numbers[a["id"]]],
                           "text": f"Published by {a.get('outlet') or 'an unnamed outlet'}", "place": None})
-    items.sort(key=lambda x: (x["when"], x["kind"] != "event"))
+    items.sort(key=lambda x: (_period_end(x["when"]), x["kind"] != "event"))
     return items, undated
+
+
+def _period_end(when: str) -> str:
+    """A sort key that puts a year, month or ISO week ("later this month": 2024-11) after the days
+    within it, where it ends: "2024-11" after "2024-11-19", "2024-W46" at the Sunday of that week."""
+    if re.fullmatch(r"\d{4}", when):
+        return f"{when}-12-31~"
+    if re.fullmatch(r"\d{4}-\d{2}", when):
+        return f"{when}-31~"
+    if m := re.fullmatch(r"(\d{4})-W(\d{2})", when):
+        try:
+            return date.fromisocalendar(int(m[1]), int(m[2]), 7).isoformat() + "~"
+        except ValueError:
+            return when
+    return when
 
 
 def actor_groups(story: dict[str, Any], limit: int = 40) -> list[tuple[str, list[dict[str, Any]]]]:
