@@ -129,8 +129,10 @@ def compare_cmd(input_path: str, output: str, level: str) -> None:
                 sources = [{**src, "article": given.article(src["article"])} for src in d["sources"]]
                 values = [{**v, "article": given.article(v["article"])} if isinstance(v, dict) and "article" in v else v
                           for v in d["values"]]
+                unnamed = {src["article"] for src in d["sources"] if not src.get("outlet")}  # counted by article id
+                outlets = [given.article(o) if o in unnamed else o for o in d["outlets"]]
                 out.write(json.dumps({"story": given.story(story), "level": lv, "text": d["text"],
-                                      "status": d["status"], "sources": sources, "outlets": d["outlets"],
+                                      "status": d["status"], "sources": sources, "outlets": outlets,
                                       "values": values},
                                      ensure_ascii=False) + "\n")
     _report_errors(errors)
