@@ -302,3 +302,15 @@ def test_a_reported_future_month_is_ahead_of_publication():
               "Officials said Modi would have visited Paris in March had the talks gone ahead.", published="2024-04-27")
     visits = {e.target: e.date for e in an.events if e.action == "visit"}
     assert visits.get("London") == "2024-05", an.events
+
+
+def test_dismissals_deaths_robberies_and_seizures_are_events():
+    an = _one("The Philadelphia 76ers fired coach Maurice Cheeks on Saturday.\n"
+              "Police fired tear gas at protesters in Nairobi on Monday.\n"
+              "Former FBI official Mark Felt died on Thursday at his home in Santa Rosa.\n"
+              "Somali pirates seized the Sirius Star, a Saudi supertanker, off Kenya.", published="2024-11-20")
+    acts = {(e.action, e.actor, e.target) for e in an.events}
+    assert any(a == "dismiss" and t == "Maurice Cheeks" for a, _, t in acts), acts
+    assert not any(a == "dismiss" and t != "Maurice Cheeks" for a, _, t in acts), acts  # tear gas is no dismissal
+    assert ("die", "Mark Felt", None) in acts
+    assert any(a == "seize" and t == "Sirius Star" for a, _, t in acts), acts

@@ -30,6 +30,10 @@ kill           kill, murder, assassinate, execute, slay
 injure         injure, wound
 appoint        appoint, nominate, elect, name
 resign         resign, quit
+dismiss        dismiss, sack, oust, fire (a person)
+die            die
+rob            rob, steal, loot
+seize          seize, hijack
 release        release, free
 aid            aid, help, donate, fund
 =============  ==================================================================================
@@ -62,6 +66,7 @@ VERBS = {
     "attack": "attack bomb strike shell raid invade shoot storm", "arrest": "arrest detain capture apprehend",
     "charge": "charge indict sue prosecute convict sentence", "kill": "kill murder assassinate execute slay",
     "injure": "injure wound", "appoint": "appoint nominate elect", "resign": "resign quit",
+    "dismiss": "dismiss sack oust fire", "die": "die", "rob": "rob steal loot", "seize": "seize hijack",
     "release": "release free", "aid": "aid help donate fund",
 }
 NOUNS = {
@@ -75,14 +80,15 @@ IRREGULAR = {
     "meet": ["met"], "hold": ["held"], "say": ["said"], "tell": ["told"], "shoot": ["shot"],
     "strike": ["struck", "stricken"], "begin": ["began", "begun"], "make": ["made"], "pay": ["paid"],
     "give": ["gave", "given"], "undertake": ["undertook", "undertaken"], "slay": ["slew", "slain"],
-    "quit": ["quit"], "have": ["had", "has"], "send": ["sent"], "lead": ["led"], "deny": ["denied"],
+    "quit": ["quit"], "die": ["died", "dying"], "steal": ["stole", "stolen"],
+    "have": ["had", "has"], "send": ["sent"], "lead": ["led"], "deny": ["denied"],
 }
 # Prepositions that carry the target, per action (before the direct object is tried).
 TARGET_PREPS = {"meet": ("with",), "talks": ("with",), "agree": ("with",), "award": ("on", "upon", "to"),
                 "visit": ("to", "in"), "host": ("for",), "cooperate": ("with",), "aid": ("to",),
                 "demand": ("on",), "protest": ("against",), "sanction": ("on", "against")}
 SPEECH_VERBS = frozenset({"say", "tell", "state"})
-NO_TARGET = frozenset({"say", "announce", "resign"})
+NO_TARGET = frozenset({"say", "announce", "resign", "die"})
 ENTITY_TYPES = frozenset({"person", "country", "city", "place", "organisation", "group", "event", "law",
                           "award"})
 AGENTS = frozenset({"person", "country", "city", "organisation", "group"})
@@ -144,6 +150,8 @@ def extract_events(ctx: Context) -> list[Event]:
         if _denied(verb, noun) or action == "attack" and _natural_subject(verb):
             continue
         actors, targets = _arguments(ctx, action, verb, noun)
+        if action == "dismiss" and verb.lower_.startswith("fir") and not any(_is_person(ctx, t) for t in targets):
+            continue  # "fired tear gas", "fired at protesters": no dismissal
         if action == "host" and verb.lower_.startswith("welcom") and noun is None \
                 and not any(_is_agent(ctx, t) for t in targets):
             action = "support"  # welcoming a decision or an agreement, not a guest
@@ -190,6 +198,10 @@ def _natural_subject(verb) -> bool:
     if subj is not None and subj.lower_ in ("which", "that") and verb.dep_ == "relcl":
         subj = verb.head  # "the quake, which struck…"
     return subj is not None and _singular(subj.lower_) in HAZARDS
+
+
+def _is_person(ctx: Context, name: str) -> bool:
+    return any(m.canonical == name and m.type == "person" for m in ctx.analysis.mentions)
 
 
 def _is_agent(ctx: Context, name: str) -> bool:
