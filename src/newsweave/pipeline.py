@@ -239,9 +239,13 @@ def build_story(story_id: str, members: list[tuple[Analysis, str | None]],
 class Pipeline:
     """Processes batches of articles into stories stored in ``store``."""
 
-    def __init__(self, store, batch_size: int = 256, n_process: int = 1, progress=None):
+    def __init__(self, store, batch_size: int = 256, n_process: int = 1, progress=None,
+                 sort_window: int = 0):
         self.store = store
         self.batch_size = batch_size
+        # articles read ahead and put in publication order (at least a batch); a live stream on
+        # stdin would wait for a full window before its first story
+        self.sort_window = max(batch_size, sort_window or SORT_WINDOW)
         self.n_process = n_process
         self.progress = progress  # a tqdm-like object with .update(n), or None
         self._compared_at: dict[str, int] = {}  # story -> its member count when last compared
@@ -277,12 +281,12 @@ class Pipeline:
         return report
 
     def _batches(self, items: Iterable[Article | InputError], report: Report) -> Iterator[list[Article]]:
-        """Batches of ``batch_size`` articles, in publication order across up to ``SORT_WINDOW``
+        """Batches of ``batch_size`` articles, in publication order across up to ``sort_window``
         articles at a time (an input shuffled within that many gives the same stories as a sorted one)."""
         window: list[Article] = []
         for article in self._readable(items, report):
             window.append(article)
-            if len(window) >= SORT_WINDOW:
+            if len(window) >= self.sort_window:
                 yield from self._chunks(_in_time_order(window))
                 window = []
         yield from self._chunks(_in_time_order(window))

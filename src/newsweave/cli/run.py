@@ -22,7 +22,10 @@ def _ingest(paths: tuple[str, ...], db: str, outlet: str | None, quiet: bool, n_
     except NewsweaveError as e:
         raise click.ClickException(str(e)) from e
     bar = tqdm(desc="articles", unit=" art", disable=True if quiet else None, file=sys.stderr)
-    report = Pipeline(store, batch_size=batch_size, n_process=n_process, progress=bar).ingest(read_paths(list(paths), outlet=outlet))
+    # stdin may be a live stream: ordered a batch at a time, so that its stories come as it flows
+    window = batch_size if "-" in paths else 0
+    report = Pipeline(store, batch_size=batch_size, n_process=n_process, progress=bar,
+                      sort_window=window).ingest(read_paths(list(paths), outlet=outlet))
     bar.close()
     for err in report.errors:
         echo_error(str(err))
