@@ -314,3 +314,10 @@ def test_dismissals_deaths_robberies_and_seizures_are_events():
     assert not any(a == "dismiss" and t != "Maurice Cheeks" for a, _, t in acts), acts  # tear gas is no dismissal
     assert ("die", "Mark Felt", None) in acts
     assert any(a == "seize" and t == "Sirius Star" for a, _, t in acts), acts
+
+
+def test_the_actor_of_a_relative_clause_is_the_one_it_describes():
+    an = _one("President Recep Tayyip Erdogan, who met Vladimir Putin in Sochi in 2021, arrived in Kyiv on Friday.",
+              published="2024-11-20")
+    assert any(e.actor == "Recep Tayyip Erdogan" and e.action == "meet" and e.target == "Vladimir Putin"
+               for e in an.events), an.events

@@ -240,6 +240,8 @@ def _arguments(ctx: Context, action: str, verb, noun) -> tuple[list[str], list[s
         target_tok = passive
     else:
         actor_tok = subj if subj is not None else _inherited_subject(verb)
+        if actor_tok is not None and actor_tok.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+            actor_tok = verb.head  # "Erdogan, who met Putin in Sochi": Erdogan met him
         target_tok = None
     targets: list[str] = []
     if action not in NO_TARGET:
