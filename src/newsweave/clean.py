@@ -230,9 +230,14 @@ def only_furniture(text: str, title: str | None = None) -> bool:
     """True when no line of ``text`` is article text: each is blank, page furniture or wordless
     ("Share this article", "Read more", "| |"). Such an input is no article. A line that is the
     article's own ``title`` is never furniture ("WATCH: …" heads a video report)."""
-    own = " ".join(title.split()) if title else None
-    return not any(_WORDY.search(line) and (not is_furniture(line) or " ".join(line.split()) == own)
+    own = _spaced(title) if title else None
+    return not any(_WORDY.search(line) and (not is_furniture(line) or _spaced(line) == own)
                    for line in text.splitlines())
+
+
+def _spaced(line: str) -> str:
+    """``line`` with its whitespace runs as single spaces (a title and its line in the text compared)."""
+    return " ".join(line.split())
 
 
 _WORDY = re.compile(r"[^\W\d_]{2}")
@@ -366,10 +371,10 @@ def clean(article: Article, boilerplate: set[tuple[str, str]] | None = None) -> 
     first = True
     boilerplate = boilerplate or set()
     text = mask_markup(article.text)  # (the same length: offsets into it are offsets into the original)
-    own = " ".join(article.title.split()) if article.title else None
+    own = _spaced(article.title) if article.title else None
     for offset, line in _lines(text):
         stripped = line.strip()
-        if not stripped or is_furniture(stripped) and " ".join(stripped.split()) != own:
+        if not stripped or is_furniture(stripped) and _spaced(stripped) != own:
             continue
         if article.outlet and (article.outlet, _norm_line(stripped)) in boilerplate:
             continue

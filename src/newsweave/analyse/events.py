@@ -92,6 +92,7 @@ NO_TARGET = frozenset({"say", "announce", "resign", "die"})
 ENTITY_TYPES = frozenset({"person", "country", "city", "place", "organisation", "group", "event", "law",
                           "award"})
 AGENTS = frozenset({"person", "country", "city", "organisation", "group"})
+PERSONS = frozenset({"person"})
 PLACE_ORDER = {"city": 0, "place": 1, "country": 2}
 
 
@@ -150,7 +151,8 @@ def extract_events(ctx: Context) -> list[Event]:
         if _denied(verb, noun) or action == "attack" and _natural_subject(verb):
             continue
         actors, targets = _arguments(ctx, action, verb, noun)
-        if action == "dismiss" and verb.lower_.startswith("fir") and not any(_is_person(ctx, t) for t in targets):
+        if action == "dismiss" and verb.lower_.startswith("fir") \
+                and not any(_is_agent(ctx, t, PERSONS) for t in targets):
             continue  # "fired tear gas", "fired at protesters": no dismissal
         if action == "host" and verb.lower_.startswith("welcom") and noun is None \
                 and not any(_is_agent(ctx, t) for t in targets):
@@ -200,12 +202,8 @@ def _natural_subject(verb) -> bool:
     return subj is not None and _singular(subj.lower_) in HAZARDS
 
 
-def _is_person(ctx: Context, name: str) -> bool:
-    return any(m.canonical == name and m.type == "person" for m in ctx.analysis.mentions)
-
-
-def _is_agent(ctx: Context, name: str) -> bool:
-    return any(m.canonical == name and m.type in AGENTS for m in ctx.analysis.mentions)
+def _is_agent(ctx: Context, name: str, types: frozenset[str] = AGENTS) -> bool:
+    return any(m.canonical == name and m.type in types for m in ctx.analysis.mentions)
 
 
 def _trigger(tok) -> tuple[str, object, object] | None:
@@ -309,7 +307,7 @@ def _name(ctx: Context, tok) -> list[str]:
 
 
 PERSON_NOUNS = frozenset("""man woman boy girl teenager teen child resident father mother son daughter husband
-wife driver suspect gunman victim student worker couple person people man""".split())
+wife driver suspect gunman victim student worker couple person people""".split())
 CLAUSES = frozenset({"relcl", "acl", "ccomp", "advcl", "xcomp"})
 SYMMETRIC = frozenset({"meet", "talks", "cooperate"})  # X with Y is Y with X
 LOCATIVE = frozenset({"in", "at", "near", "across", "around", "outside", "inside", "off", "on"})
