@@ -532,3 +532,16 @@ def test_an_ingest_clusters_in_publication_order_whatever_the_file_order(tmp_pat
         con.close()
         partitions.append(sorted(sorted(s) for s in stories.values()))
     assert len(partitions[0]) > 5 and partitions[0] == partitions[1]
+
+
+def test_a_headline_that_opens_like_page_furniture_is_still_an_article(tmp_path):
+    # "WATCH: …" heads video reports; a line that is the article's own title is never furniture,
+    # while the same prompt under another title still is
+    head = "WATCH: Justin Bieber and Selena Gomez dance at the Oscars party"
+    src = tmp_path / "watch.jsonl"
+    src.write_text(json.dumps({"id": "w1", "title": head, "text": head}) + "\n"
+                   + json.dumps({"id": "w2", "title": "Oscars night", "text": "Watch: the video below"}) + "\n",
+                   encoding="utf-8")
+    report = Pipeline(open_store(str(tmp_path / "w.db"))).ingest(read_paths([str(src)]))
+    assert report.added == 1 and report.article_ids == ["w1"]
+    assert len(report.errors) == 1 and "every line is page furniture" in str(report.errors[0])
