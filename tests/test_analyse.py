@@ -321,3 +321,28 @@ def test_the_actor_of_a_relative_clause_is_the_one_it_describes():
               published="2024-11-20")
     assert any(e.actor == "Recep Tayyip Erdogan" and e.action == "meet" and e.target == "Vladimir Putin"
                for e in an.events), an.events
+
+
+def test_a_us_state_a_paper_and_spaced_initials_are_the_entities_they_name():
+    # "Georgia Governor" is the US state; the Georgian government in Tbilisi is the country.
+    ents = {(e.type, e.name) for e in canonicalise([_one(
+        "Georgia Governor Brian Kemp signed the bill in Atlanta. The Georgian government in Tbilisi protested.")])}
+    assert ("place", "Georgia (U.S. state)") in ents and ("country", "Georgia") in ents, ents
+    # Real ECB+ lines (Mark Felt's death, Regina Benjamin's nomination): "the Post" is the Washington Post;
+    # the spaced "U. S." is the United States; "Rear Admiral" and "Surgeon General" are titles, not names.
+    an = _one("His daughter Joan Felt said he went to sleep, she told the Washington Post.\n"
+              "He died at 12:45 p.m. on Thursday at his home in Santa Rosa, California, the Post stated.\n"
+              "The U. S. Senate must confirm her. She will replace Rear Admiral Steven K. Galson, and thanked "
+              "former Surgeon General David Satcher.")
+    ents = {e.name: e for e in canonicalise([an])}
+    assert "Post" not in ents and "Post" in ents["Washington Post"].aliases, ents
+    assert "U.S. Senate" in ents, ents
+    assert ents["Steven K. Galson"].roles == ["Rear Admiral"] and "Surgeon" not in ents and "Rear Admiral" not in ents
+    assert ents["David Satcher"].roles == ["Former Surgeon General"], ents["David Satcher"]
+
+
+def test_a_ship_that_sank_is_the_target_and_its_sinker_the_actor():
+    an = _one("The ferry MV Sewol sank off South Korea on Wednesday.\n"
+              "Royal Navy submarine HMS Conqueror sank the Argentine cruiser General Belgrano.", published="2024-08-02")
+    sinks = {(e.actor, e.target) for e in an.events if e.action == "sink"}
+    assert (None, "MV Sewol") in sinks and any(t and "Belgrano" in t for _, t in sinks), sinks

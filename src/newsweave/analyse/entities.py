@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from . import lexicon as lx
 from .canon import canonicalise  # noqa: F401  (the stage's public API lives here)
-from .gazetteer import Gazetteer, gazetteer
+from .gazetteer import INITIALS, Gazetteer, gazetteer
 
 LABELS = {
     "PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organisation",
@@ -44,8 +44,8 @@ def find_mentions(doc) -> list[Found]:
     """Typed, non-overlapping mentions of ``doc`` (dates excluded: see dates.py), in text order."""
     gaz = gazetteer()
     found = _patterns(doc) + _titled_persons(doc, gaz) + _model_entities(doc, gaz) + _gazetteer_hits(doc, gaz)
-    kept = _resolve(found)
-    return _people_by_surname(doc, _drop_orphan_acronyms(doc, kept))
+    kept = _people_by_surname(doc, _drop_orphan_acronyms(doc, _resolve(found)))
+    return _us_states(doc, _organisations_by_last_word(doc, kept, gaz), gaz)
 
 
 # -- layer 5: patterns ------------------------------------------------------------------------
@@ -332,7 +332,56 @@ def _people_by_surname(doc, kept: list[Found]) -> list[Found]:
     return out
 
 
+def _organisations_by_last_word(doc, kept: list[Found], gaz: Gazetteer) -> list[Found]:
+    """A one-word organisation that ends exactly one longer organisation named in the text is that
+    organisation: "the Post stated" after "the Washington Post", "the Colts" after "Indianapolis Colts"."""
+    full: dict[str, set[str]] = {}
+    for f in kept:
+        if f.type == "organisation" and f.end - f.start >= 2 and doc[f.end - 1].text[:1].isupper() \
+                and doc[f.end - 2].lower_ not in ("of", "for", "and", "&") \
+                and all(t.is_alpha or t.text == "." for t in doc[f.start:f.end]) \
+                and (doc[f.start].pos_ == "PROPN" or gaz.lookup(doc[f.start].text) is not None):
+            # (a head word, not "University of Alabama"; a name, not "Considering Lionsgate")
+            full.setdefault(doc[f.end - 1].text, set()).add(f.name)
+    for f in kept:
+        if f.end - f.start == 1 and f.role is None and f.type == "organisation":
+            names = full.get(doc[f.start].text, ())
+            if len(names) == 1:
+                f.type, f.name = "organisation", next(iter(names))
+    return kept
+
+
+US_STATE_NAMES = {"Georgia": "Georgia (U.S. state)"}  # US states that share a country's name
+# Words after such a name that make it the state: "Georgia Governor Brian Kemp", "Georgia Republicans".
+US_STATE_NEXT = frozenset("""
+governor gov gov. senate senator sen. state legislature lawmakers republican republicans democrat democrats
+democratic gop house assembly primary runoff voters county counties highway patrol bulldogs tech
+""".split())
+US_STATE_CITIES = frozenset({"Atlanta", "Savannah", "Macon"})  # a report from here means the state
+STATE_COUNTRY_CUES = frozenset({"Tbilisi", "Georgian", "Georgians", "Caucasus", "Batumi", "Kutaisi"})
+
+
+def _us_states(doc, kept: list[Found], gaz: Gazetteer) -> list[Found]:
+    """"Georgia" is the US state, not the country, next to a state's words ("Georgia Governor",
+    "state of Georgia", "Atlanta, Georgia") or in a report from one of its cities that names nothing
+    of the country."""
+    if not any(f.type == "country" and f.name in US_STATE_NAMES for f in kept):
+        return kept
+    words = {t.text for t in doc}
+    state_report = bool(words & US_STATE_CITIES) and not words & STATE_COUNTRY_CUES
+    for f in kept:
+        if f.type != "country" or f.name not in US_STATE_NAMES or doc[f.start].text != f.name:
+            continue
+        nxt = f.end + (1 if f.end < len(doc) and doc[f.end].tag_ == "POS" else 0)
+        city = gaz.lookup(doc[f.start - 2].text) if f.start >= 2 and doc[f.start - 1].text == "," else None
+        if state_report or (nxt < len(doc) and doc[nxt].lower_ in US_STATE_NEXT) \
+                or (f.start >= 2 and doc[f.start - 2].lower_ == "state" and doc[f.start - 1].lower_ == "of") \
+                or (city is not None and city.country == "United States"):
+            f.type, f.name = "place", US_STATE_NAMES[f.name]
+    return kept
+
+
 def _text(span) -> str:
-    """Span text with a leading "the " removed and whitespace collapsed."""
-    text = " ".join(span.text.split())
+    """Span text with a leading "the " removed, whitespace collapsed and spaced initials joined."""
+    text = INITIALS.sub(r"\1.", " ".join(span.text.split()))
     return lx.LEADING_JUNK.sub("", text) if text.startswith(("The ", "the ")) else text

@@ -34,6 +34,7 @@ dismiss        dismiss, sack, oust, fire (a person)
 die            die
 rob            rob, steal, loot
 seize          seize, hijack
+sink           sink, scuttle, torpedo ("the ferry sank": the ferry is the target, with no actor)
 release        release, free
 aid            aid, help, donate, fund
 =============  ==================================================================================
@@ -67,6 +68,7 @@ VERBS = {
     "charge": "charge indict sue prosecute convict sentence", "kill": "kill murder assassinate execute slay",
     "injure": "injure wound", "appoint": "appoint nominate elect", "resign": "resign quit",
     "dismiss": "dismiss sack oust fire", "die": "die", "rob": "rob steal loot", "seize": "seize hijack",
+    "sink": "sink scuttle torpedo",
     "release": "release free", "aid": "aid help donate fund",
 }
 NOUNS = {
@@ -80,7 +82,7 @@ IRREGULAR = {
     "meet": ["met"], "hold": ["held"], "say": ["said"], "tell": ["told"], "shoot": ["shot"],
     "strike": ["struck", "stricken"], "begin": ["began", "begun"], "make": ["made"], "pay": ["paid"],
     "give": ["gave", "given"], "undertake": ["undertook", "undertaken"], "slay": ["slew", "slain"],
-    "quit": ["quit"], "die": ["died", "dying"], "steal": ["stole", "stolen"],
+    "quit": ["quit"], "die": ["died", "dying"], "steal": ["stole", "stolen"], "sink": ["sank", "sunk"],
     "have": ["had", "has"], "send": ["sent"], "lead": ["led"], "deny": ["denied"],
 }
 # Prepositions that carry the target, per action (before the direct object is tried).
@@ -89,6 +91,7 @@ TARGET_PREPS = {"meet": ("with",), "talks": ("with",), "agree": ("with",), "awar
                 "demand": ("on",), "protest": ("against",), "sanction": ("on", "against")}
 SPEECH_VERBS = frozenset({"say", "tell", "state"})
 NO_TARGET = frozenset({"say", "announce", "resign", "die"})
+UNACCUSATIVE = frozenset({"sink"})  # without an object, the subject is what the action befell
 ENTITY_TYPES = frozenset({"person", "country", "city", "place", "organisation", "group", "event", "law",
                           "award"})
 AGENTS = frozenset({"person", "country", "city", "organisation", "group"})
@@ -241,6 +244,8 @@ def _arguments(ctx: Context, action: str, verb, noun) -> tuple[list[str], list[s
         if actor_tok is not None and actor_tok.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
             actor_tok = verb.head  # "Erdogan, who met Putin in Sochi": Erdogan met him
         target_tok = None
+        if action in UNACCUSATIVE and subj is not None and _child(verb, ("dobj",)) is None:
+            actor_tok, target_tok = None, subj  # "the ferry sank": what sank is no actor
     targets: list[str] = []
     if action not in NO_TARGET:
         for head in ([noun] if noun is not None else []) + [verb]:

@@ -16,6 +16,8 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parents[1] / "data" / "gazetteer.json"
 # Big enough that a bare mention of the city in news means the city.
 MATCH_CITY_POPULATION = 1_000_000
+INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")  # "U. S." as some corpora space it: "U.S."
+JOINED_INITIALS = re.compile(r"\b([A-Z])\.(?=[A-Z]\.)")
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ class Gazetteer:
 
     def lookup(self, text: str) -> Place | None:
         """The place or organisation ``text`` names, or None."""
-        text = text.strip()
+        text = INITIALS.sub(r"\1.", text.strip())
         hit = self.exact.get(text) or self.exact.get(re.sub(r"^[Tt]he\s+", "", text))
         return hit or self.folded.get(norm(text))
 
@@ -101,6 +103,7 @@ class Gazetteer:
         for org in self._data["organisations"]:
             forms.update([org["name"], *org["aliases"]])
         forms.update(self.big_cities)
+        forms.update([JOINED_INITIALS.sub(r"\1. ", f) for f in forms if JOINED_INITIALS.search(f)])  # "U. S."
         return sorted(f for f in forms if not f.lower().startswith("the "))
 
 

@@ -23,7 +23,7 @@ TITLE_MODIFIERS = frozenset("""
 federal deputy vice acting former interim caretaker chief state foreign prime senior junior assistant
 associate executive managing general grand supreme crown first under permanent special defence defense
 finance interior home provincial national principal lead head army air naval military police
-district attorney top outgoing incoming then newly elected elect high
+district attorney top outgoing incoming then newly elected elect high surgeon rear
 """.split()) | TITLE_HEADS
 # Heads that are also ordinary capitalised words ("General Motors", "Justice Department"): they
 # make a person only when the model itself saw a person in the name.
@@ -47,7 +47,7 @@ privatization revenue textile telecommunication telecommunications women youth s
 employment immigration veterans homeland treasury digital state parliamentary kashmir narcotics control
 poverty alleviation safety coordination minority minorities relations exchequer trade commerce
 aviation ports shipping inter provincial federal education training research special initiatives
-states frontier regions capital administration disaster management commonwealth european union
+states frontier regions capital administration disaster management commonwealth european union services
 and & of the for
 """.split())
 # Words that end an organisation's name: a title before them is no person's ("President's Office").
