@@ -115,6 +115,7 @@ class Values:
     words: set[str] = field(default_factory=set)
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> {key: text}
     speakers: dict[str, str] = field(default_factory=dict)  # key -> text
+    title_case: bool = False  # a headline In Title Case, where a capital says nothing of a name
 
 
 # Numbers that are not the story's own counts, so never conflict (they still count for alignment):
@@ -304,18 +305,21 @@ def _numbers(text: str, named: set[str] = frozenset()) -> tuple[dict, dict, dict
     return vals, texts, ranges, contexts, items
 
 
-# A number written next to a month ("6 January"), in a name ("COVID-19", "F-16"), a slashed date
+# A number written next to a month ("6 January"), in a name ("COVID-19", "F-16"), ending a span of
+# years ("2012-13"), a slashed date
 # or fraction ("9/11"), with a leading zero ("0845", "4:08") or in a run of digit groups (a phone
 # number, "0845 125 2222") is no count; it still counts for alignment, as a forecast does.
 MONTH_AFTER = re.compile(r"\s*(?:" + "|".join(m.capitalize() for m in MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct"
                          r"|Nov|Dec)\b")
 NAMED_BEFORE = re.compile(r"\b[A-Za-z]*[A-Z][A-Za-z]*-$")  # "COVID-19", "Covid-19", "F-16" (not "minus-20")
+YEAR_BEFORE = re.compile(r"\b(?:19|20)\d\d[-–/]$")  # the end of a span of years: "the 2012-13 Jeep", "2019/20"
 
 
 def _not_a_count(text: str, m: re.Match) -> bool:
     start, end = m.start("num"), m.end("num")
     raw = m["num"]
     return bool(MONTH_AFTER.match(text, end) or NAMED_BEFORE.search(text, max(0, start - 12), start)
+                or YEAR_BEFORE.search(text, max(0, start - 6), start)
                 or (start >= 2 and text[start - 1] == "/" and text[start - 2].isalnum())
                 or text[end: end + 1] == "/" or (len(raw) > 1 and raw[0] == "0" and raw[1].isdigit())
                 or re.search(r"\d $", text[max(0, start - 2): start]) or re.match(r" \d", text[end: end + 2]))
@@ -508,6 +512,7 @@ def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates
     v.stems = {stem(t) for i, t in enumerate(toks)
                if not (t in COMPARATIVES and i + 1 < len(toks) and toks[i + 1] == "than")}
     v.words = set(toks)
+    v.title_case = is_title_case(text)
     verbs = reporting_verbs(text)
     for s, e, typ, mtext in mentions:
         typ = typ.lower()
@@ -518,6 +523,13 @@ def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates
         if kind == "person" and is_speaker(text, s, e, verbs):
             v.speakers[name_key(mtext)] = mtext
     return v
+
+
+def is_title_case(text: str) -> bool:
+    """Most longer words capitalised, as in "Miley Cyrus Performs In Underwear": the tagger then reads
+    verbs into names ("Miley Cyrus Performs" against "Miley Cyrus Missed")."""
+    long = [w for w in re.findall(r"[^\W\d_][\w'’]*", text) if len(w) >= 4]
+    return len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
 
 
 # ", not a handgun" sets one thing against another ("meant to fire a Taser, not a handgun"): it
@@ -669,6 +681,8 @@ def conflicts(a: Values, b: Values, similarity: float, named_a: frozenset | set 
         for o in OPPOSITE.get(s, ()):
             if o in b.stems and o not in a.stems and s not in b.stems:
                 out.append(("polarity", s, o))
+    if a.title_case or b.title_case:
+        return out  # names read off a title-case headline are not names to compare
     if a.speakers and b.speakers and not a.speakers.keys() & b.speakers.keys() \
             and not a.speakers.keys() & _all_names(b) and not b.speakers.keys() & _all_names(a) \
             and not _spelled_alike(a.speakers.keys(), b.speakers.keys()):
