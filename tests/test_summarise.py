@@ -353,3 +353,21 @@ def test_a_summary_sentence_says_what_its_relative_dates_mean(tmp_path, cli_env)
     said = {x["sources"][0]: x["dates"] for x in summary}
     assert {"text": "yesterday", "value": "2026-11-17"} in said["a"]  # the road: the day before the 18th
     assert {"text": "late yesterday", "value": "2026-11-16"} in said["b"]  # the fire: the day before the 17th
+
+
+def test_a_story_of_headlines_alone_is_summed_up_by_its_headlines(tmp_path, cli_env):
+    # Real UCI headlines: every line is shorter than a summary sentence needs to be in a full report.
+    rows = [{"id": "a", "story": "keibler", "title": "Stacey Kiebler Weds Tech Entrepreneur"},
+            {"id": "b", "story": "keibler", "title": "Stacy weds techie beau"},
+            {"id": "c", "story": "nova", "text": "Marijuana facility planned for Stellarton"},
+            {"id": "d", "story": "junk", "text": "Pop Culture"}]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    for cmd in ("summarize", "compare"):  # (both take -q, as `cluster` does)
+        r = subprocess.run([NEWSWEAVE, cmd, str(src), "-q"], capture_output=True, text=True, env=cli_env)
+        assert r.returncode == 0 and r.stderr == "", r.stderr
+    r = subprocess.run([NEWSWEAVE, "summarize", str(src)], capture_output=True, text=True, env=cli_env)
+    got = {row["story"]: row["summary"] for row in map(json.loads, r.stdout.splitlines())}
+    assert [s["text"] for s in got["nova"]] == ["Marijuana facility planned for Stellarton"]
+    assert got["nova"][0]["sources"] == ["c"]
+    assert got["junk"] == []  # two words are no summary

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 MAX_WORDS = 120  # a summary stops growing past this many words
 MIN_WORDS = 6  # shorter sentences (headings, fragments), and those ending in ':', are not summary material
+HEADLINE_MIN_WORDS = 3  # ... unless the story has nothing longer: then a headline is (not "Pop Culture")
 NOVEL_SHARE = 0.15  # a later summary sentence must add this share of content words not yet said
 SUPPORT_OVERLAP = 0.35  # share of a summary sentence's content words a cited article must state
 QUOTE_OR_VOICE = re.compile(r"^\W*[\"“‘']|\b(?:I|we|my|our|you|me|us)\b")
@@ -87,7 +88,9 @@ def summarise(facts: list[Fact], analyses: list[Analysis], max_sentences: int = 
     raises it or the summary has ``max_words`` words.
     """
     by_id = {an.article.id: an for an in analyses}
-    candidates = _candidates(facts, by_id, {an.article.id: k for k, an in enumerate(analyses)})
+    order = {an.article.id: k for k, an in enumerate(analyses)}
+    # a story of headlines alone ("Stacy weds techie beau") is summed up by its best headline
+    candidates = _candidates(facts, by_id, order) or _candidates(facts, by_id, order, HEADLINE_MIN_WORDS)
     if not candidates:
         return []
     m = weights or model()
@@ -241,8 +244,10 @@ def word_probabilities(stats: dict, m: dict) -> tuple[dict, dict]:
     return p_word, dict(zip(pairs, np.asarray(p).tolist()))
 
 
-def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, int]) -> list[dict]:
-    """Every source sentence of every fact, once, citing the articles that state it."""
+def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, int],
+                min_words: int = MIN_WORDS) -> list[dict]:
+    """Every source sentence of every fact of at least ``min_words`` words, once, citing the articles
+    that state it."""
     found: dict[tuple[str, int], dict] = {}
     short: set[tuple[str, int]] = set()
     span_cache: dict[tuple[str, int, int], V.Values] = {}
@@ -263,7 +268,7 @@ def _candidates(facts: list[Fact], by_id: dict[str, Analysis], order: dict[str, 
                 text = plain_text(an.article.text[sent.start:sent.end]).strip()
                 text = text[_dateline_end(text):]
                 n_words, stems = _sentence_words(text)
-                if n_words < MIN_WORDS or text.endswith(":") or LOWER_START.match(text):
+                if n_words < min_words or text.endswith(":") or LOWER_START.match(text):
                     # a heading, a fragment, a list's introduction, a quotation's tail
                     short.add(key)
                     continue

@@ -14,7 +14,7 @@ import click
 from ..errors import InputError
 from ..read.jsonl import jsonl_records
 from ..model import Analysis, Article, to_dict
-from .base import echo_error, echo_json, empty_input, given_ids, main, output_file, read_rows
+from .base import echo_error, echo_json, empty_input, given_ids, main, output_file, quiet_option, read_rows
 
 
 @main.group("eval")
@@ -56,10 +56,15 @@ def read_story_articles(path: str, given: AsGiven | None = None) -> tuple[dict[s
     return stories, errors
 
 
-def _analysed(stories: dict[str, list[Article]]) -> Iterator[tuple[str, list[Analysis], dict[str, str]]]:
+def _analysed(stories: dict[str, list[Article]], quiet: bool = False
+              ) -> Iterator[tuple[str, list[Analysis], dict[str, str]]]:
     """Clean and analyse every story; copies within a story (exact, syndicated with a new first
     paragraph, lightly edited: the ingest's MinHash test) count as one source, the earliest one's;
-    an earlier version of a page (the same URL, given again with edited text) is left out."""
+    an earlier version of a page (the same URL, given again with edited text) is left out.
+    Progress (articles analysed, then stories done) goes to stderr when it is a terminal, unless
+    ``quiet``."""
+    from tqdm import tqdm
+
     from ..analyse import analyse
     from ..clean import clean_batch
     from ..dedup import DuplicateFinder
@@ -68,9 +73,13 @@ def _analysed(stories: dict[str, list[Article]]) -> Iterator[tuple[str, list[Ana
     articles = [a for arts in stories.values() for a in arts]
     clean_batch(articles)
     done = {}
-    for an in analyse(articles):
-        done[id(an.article)] = an
-    for story, arts in stories.items():
+    off = True if quiet else None  # (None: shown on a terminal only)
+    with tqdm(total=len(articles), desc="analysed", unit=" art", disable=off, file=sys.stderr) as bar:
+        for an in analyse(articles):
+            done[id(an.article)] = an
+            bar.update()
+    for story, arts in tqdm(stories.items(), total=len(stories), desc="stories", unit=" story", disable=off,
+                            file=sys.stderr):
         duplicate_of = {}
         finder = DuplicateFinder()  # its exact-text key covers what content_hash would match
         # publication order, as ingest and `cluster` take articles (input order when undated)
@@ -95,7 +104,8 @@ def _report_errors(errors: list[InputError]) -> None:
 @click.option("--level", type=click.Choice(["both", "statement", "event"]), default="both", show_default=True,
               help="statement: one fact per statement (what `run` shows); event: every sentence about one "
                    "event in one fact; both: the statements, then the events that group two or more articles.")
-def compare_cmd(input_path: str, output: str, level: str) -> None:
+@quiet_option
+def compare_cmd(input_path: str, output: str, level: str, quiet: bool) -> None:
     """Compare each story's articles source by source: one JSON line per fact.
 
     IN.jsonl lines are articles: id, text, story (optional outlet, url, published). Each output
@@ -123,7 +133,7 @@ def compare_cmd(input_path: str, output: str, level: str) -> None:
     given = AsGiven()
     stories, errors = _read(input_path, given)
     with output_file(output) as out:
-        for story, analyses, dups in _analysed(stories):
+        for story, analyses, dups in _analysed(stories, quiet):
             for lv, fact in compare_story_levels(analyses, dups, story_id=story, level=level):
                 d = to_dict(fact)
                 sources = [{**src, "article": given.article(src["article"])} for src in d["sources"]]
@@ -145,7 +155,8 @@ def compare_cmd(input_path: str, output: str, level: str) -> None:
 @click.option("-o", "--output", default="-", show_default=True, help="Output JSONL (- for stdout).")
 @click.option("--max-sentences", default=6, show_default=True, type=click.IntRange(1, None),
               help="Longest summary, in sentences (at least 1).")
-def summarize_cmd(input_path: str, output: str, max_sentences: int) -> None:
+@quiet_option
+def summarize_cmd(input_path: str, output: str, max_sentences: int, quiet: bool) -> None:
     """A short cited summary per story: one JSON line per story.
 
     IN.jsonl as for `compare`. Each output line is {"story", "summary": [{"text", "sources",
@@ -165,7 +176,7 @@ def summarize_cmd(input_path: str, output: str, max_sentences: int) -> None:
     given = AsGiven()
     stories, errors = _read(input_path, given)
     with output_file(output) as out:
-        for story, analyses, dups in _analysed(stories):
+        for story, analyses, dups in _analysed(stories, quiet):
             facts = compare_story(analyses, dups, story_id=story)
             summary = summarise(facts, analyses, max_sentences=max_sentences)
             # a sentence holding one side of a conflicting fact says so: it is not settled
