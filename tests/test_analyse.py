@@ -328,6 +328,18 @@ def test_a_us_state_a_paper_and_spaced_initials_are_the_entities_they_name():
     ents = {(e.type, e.name) for e in canonicalise([_one(
         "Georgia Governor Brian Kemp signed the bill in Atlanta. The Georgian government in Tbilisi protested.")])}
     assert ("place", "Georgia (U.S. state)") in ents and ("country", "Georgia") in ents, ents
+    # a report from Tbilisi: "Georgia's state security service" is the country's
+    ents = {(e.type, e.name) for e in canonicalise([_one(
+        "Georgia's state security service said it had opened an investigation into the protests in Tbilisi.")])}
+    assert ("country", "Georgia") in ents and not any("U.S. state" in n for _, n in ents), ents
+    # one reading per text: the state of "Georgia Gov. Brian Kemp" is the Georgia that expands nothing
+    ents = {(e.type, e.name) for e in canonicalise([_one(
+        "Georgia Gov. Brian Kemp said on Tuesday that Georgia will not expand Medicaid.")])}
+    assert ("place", "Georgia (U.S. state)") in ents and ("country", "Georgia") not in ents, ents
+    # an organisation of title and portfolio words is still one (after "Secretary of Health and Human
+    # Services" took "Services" into the title)
+    ents = {(e.type, e.name) for e in canonicalise([_one("The General Services Administration awarded the contract.")])}
+    assert ("organisation", "General Services Administration") in ents, ents
     # Real ECB+ lines (Mark Felt's death, Regina Benjamin's nomination): "the Post" is the Washington Post;
     # the spaced "U. S." is the United States; "Rear Admiral" and "Surgeon General" are titles, not names.
     an = _one("His daughter Joan Felt said he went to sleep, she told the Washington Post.\n"
@@ -346,3 +358,8 @@ def test_a_ship_that_sank_is_the_target_and_its_sinker_the_actor():
               "Royal Navy submarine HMS Conqueror sank the Argentine cruiser General Belgrano.", published="2024-08-02")
     sinks = {(e.actor, e.target) for e in an.events if e.action == "sink"}
     assert (None, "MV Sewol") in sinks and any(t and "Belgrano" in t for _, t in sinks), sinks
+    an = _one("The ferry MV Sewol capsized and sank off South Korea on Wednesday.\n"
+              "Shares of Tesla sank 12% on Thursday after the company missed forecasts.\n"
+              "Lionel Messi sank a late free kick as Inter Miami beat Orlando City.", published="2024-08-02")
+    sinks = {(e.actor, e.target) for e in an.events if e.action == "sink"}
+    assert sinks == {(None, "MV Sewol")}, sinks  # shares and free kicks are no ships

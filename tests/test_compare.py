@@ -509,16 +509,25 @@ def test_title_case_headlines_swap_no_names_and_a_span_of_years_is_no_count():
     a = named("Miley Cyrus Performs In Her Underwear After Costume Change Fail", "Miley Cyrus Performs")
     b = named("Miley Cyrus Missed A Costume Change, Performed In Underwear", "Miley Cyrus Missed")
     assert a.title_case and b.title_case and V.conflicts(a, b, similarity=0.9) == []
-    # the same two names in ordinary sentences still conflict
+    # the same two names in ordinary sentences still conflict, and so do names in a sentence full of them
     c = named("The singer Miley Cyrus performed in her underwear after a costume change.", "Miley Cyrus")
     d = named("The singer Taylor Swift performed in her underwear after a costume change.", "Taylor Swift")
     assert not c.title_case and ("person", "Miley Cyrus", "Taylor Swift") in V.conflicts(c, d, similarity=0.9)
+    e = named("Georgian Prime Minister Irakli Kobakhidze met European Council President Charles Michel in Brussels.",
+              "Irakli Kobakhidze")
+    f = named("Georgian Prime Minister Irakli Garibashvili met European Council President Charles Michel in Brussels.",
+              "Irakli Garibashvili")
+    assert not e.title_case and ("person", "Irakli Kobakhidze", "Irakli Garibashvili") in V.conflicts(e, f, 0.9)
     # "2012-13" is a span of model years, not 13 Jeeps against another report's count of Jeeps
     jeeps = V.extract("Chrysler recalls 2012-13 Jeep Grand Cherokee SUVs over brakes.", [])
     other = V.extract("Chrysler recalls 25,000 Jeep Grand Cherokee SUVs over brakes.", [])
     assert V.conflicts(jeeps, other, similarity=0.9) == []
     more = V.extract("Chrysler recalls 52,000 Jeep Grand Cherokee SUVs over brakes.", [])
     assert [k for k, *_ in V.conflicts(other, more, similarity=0.9)] == ["number"]
+    # a range of counts is no span of years
+    crowd = V.extract("Police said 2000-3000 protesters gathered outside parliament on Sunday.", [])
+    bigger = V.extract("Police said 20,000 protesters gathered outside parliament on Sunday.", [])
+    assert [k for k, *_ in V.conflicts(crowd, bigger, similarity=0.9)] == ["number"]
 
 
 def test_values_see_what_similarity_cannot():

@@ -371,3 +371,4 @@ def test_a_story_of_headlines_alone_is_summed_up_by_its_headlines(tmp_path, cli_
     assert [s["text"] for s in got["nova"]] == ["Marijuana facility planned for Stellarton"]
     assert got["nova"][0]["sources"] == ["c"]
     assert got["junk"] == []  # two words are no summary
+    assert got["keibler"] == []  # a title given without text states no fact, so it is never cited

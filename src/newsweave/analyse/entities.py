@@ -121,7 +121,8 @@ def _portfolio_end(doc, j: int, gaz: Gazetteer) -> int:
         after_and = doc[k - 1].lower_ in ("and", "&")
         if t.ent_iob_ == "B" and t.ent_type_ == "PERSON" and not after_and:
             break
-        if t.lower_ in lx.PORTFOLIO or (t.text[:1].isupper() and (after_and or _is_country(t.text, gaz))):
+        if t.lower_ in lx.PORTFOLIO or t.lower_ in lx.PORTFOLIO_ONLY_AFTER_TITLE \
+                or (t.text[:1].isupper() and (after_and or _is_country(t.text, gaz))):
             k += 1
             if t.text[:1].isupper():
                 last_good = k
@@ -354,31 +355,40 @@ def _organisations_by_last_word(doc, kept: list[Found], gaz: Gazetteer) -> list[
 US_STATE_NAMES = {"Georgia": "Georgia (U.S. state)"}  # US states that share a country's name
 # Words after such a name that make it the state: "Georgia Governor Brian Kemp", "Georgia Republicans".
 US_STATE_NEXT = frozenset("""
-governor gov gov. senate senator sen. state legislature lawmakers republican republicans democrat democrats
-democratic gop house assembly primary runoff voters county counties highway patrol bulldogs tech
+governor gov gov. senate senator sen. legislature lawmakers republican republicans democrat democrats gop
+county counties runoff bulldogs
 """.split())
-US_STATE_CITIES = frozenset({"Atlanta", "Savannah", "Macon"})  # a report from here means the state
-STATE_COUNTRY_CUES = frozenset({"Tbilisi", "Georgian", "Georgians", "Caucasus", "Batumi", "Kutaisi"})
+US_STATE_CITIES = frozenset({"atlanta", "savannah", "macon"})  # a report from here means the state
+# Words that make any "Georgia" of the text the country ("Georgia's state security service" in Tbilisi)
+STATE_COUNTRY_CUES = frozenset({"tbilisi", "georgian", "georgians", "caucasus", "batumi", "kutaisi", "abkhazia",
+                                "ossetia", "kobakhidze", "saakashvili", "zourabichvili", "lari"})
 
 
 def _us_states(doc, kept: list[Found], gaz: Gazetteer) -> list[Found]:
-    """"Georgia" is the US state, not the country, next to a state's words ("Georgia Governor",
-    "state of Georgia", "Atlanta, Georgia") or in a report from one of its cities that names nothing
-    of the country."""
-    if not any(f.type == "country" and f.name in US_STATE_NAMES for f in kept):
+    """"Georgia" is the US state, not the country, right before a state's word ("Georgia Governor",
+    "Georgia Republicans"); and in a text that names nothing of the country (Tbilisi, a Georgian
+    anything), every "Georgia" is when one is, or the text says "state of Georgia", "Savannah,
+    Georgia" or names one of the state's cities."""
+    named = [f for f in kept if f.type == "country" and f.name in US_STATE_NAMES and doc[f.start].text == f.name]
+    if not named:
         return kept
-    words = {t.text for t in doc}
-    state_report = bool(words & US_STATE_CITIES) and not words & STATE_COUNTRY_CUES
-    for f in kept:
-        if f.type != "country" or f.name not in US_STATE_NAMES or doc[f.start].text != f.name:
-            continue
-        nxt = f.end + (1 if f.end < len(doc) and doc[f.end].tag_ == "POS" else 0)
-        city = gaz.lookup(doc[f.start - 2].text) if f.start >= 2 and doc[f.start - 1].text == "," else None
-        if state_report or (nxt < len(doc) and doc[nxt].lower_ in US_STATE_NEXT) \
-                or (f.start >= 2 and doc[f.start - 2].lower_ == "state" and doc[f.start - 1].lower_ == "of") \
-                or (city is not None and city.country == "United States"):
-            f.type, f.name = "place", US_STATE_NAMES[f.name]
+    words = {t.lower_ for t in doc}
+    country_named = bool(words & STATE_COUNTRY_CUES)
+    # "Georgia Governor Brian Kemp" is the state even beside the Georgian government in Tbilisi
+    strong = [f for f in named if f.end < len(doc) and doc[f.end].lower_ in US_STATE_NEXT]
+    if not country_named:  # other hints, and one reading per text ("Georgia Gov. Kemp said Georgia will …")
+        states = {f.name for f in named if f in strong or words & US_STATE_CITIES or _state_hint(doc, f, gaz)}
+        strong = [f for f in named if f.name in states]
+    for f in strong:
+        f.type, f.name = "place", US_STATE_NAMES[f.name]
     return kept
+
+
+def _state_hint(doc, f: Found, gaz: Gazetteer) -> bool:
+    """"state of Georgia", "Savannah, Georgia"."""
+    city = gaz.lookup(doc[f.start - 2].text) if f.start >= 2 and doc[f.start - 1].text == "," else None
+    return (f.start >= 2 and doc[f.start - 2].lower_ == "state" and doc[f.start - 1].lower_ == "of") \
+        or (city is not None and city.country == "United States")
 
 
 def _text(span) -> str:

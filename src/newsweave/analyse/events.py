@@ -92,6 +92,21 @@ TARGET_PREPS = {"meet": ("with",), "talks": ("with",), "agree": ("with",), "awar
 SPEECH_VERBS = frozenset({"say", "tell", "state"})
 NO_TARGET = frozenset({"say", "announce", "resign", "die"})
 UNACCUSATIVE = frozenset({"sink"})  # without an object, the subject is what the action befell
+# What sinks in a news event: "the ferry MV Sewol sank", "HMS Conqueror sank the cruiser Belgrano".
+VESSELS = frozenset("""ship ships ferry ferries boat boats vessel vessels tanker tankers submarine submarines
+cruiser cruisers frigate frigates destroyer destroyers warship warships yacht yachts trawler trawlers freighter
+freighters barge barges dhow dhows carrier carriers liner liners steamer steamers tug tugboat schooner
+corvette corvettes dinghy catamaran""".split())
+SHIP_PREFIXES = frozenset("mv ms hms uss rms ss ins mt fv ships hmas hmcs".split())
+
+
+def _vessel(verb) -> bool:
+    """Whether the subject or object of ``verb`` (its own, or the clause's it hangs on) is a ship."""
+    heads = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
+    if verb.dep_ in ("conj", "relcl", "xcomp"):
+        heads.append(verb.head)
+        heads += [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return any(t.lower_ in VESSELS or t.lower_.rstrip(".") in SHIP_PREFIXES for h in heads for t in h.subtree)
 ENTITY_TYPES = frozenset({"person", "country", "city", "place", "organisation", "group", "event", "law",
                           "award"})
 AGENTS = frozenset({"person", "country", "city", "organisation", "group"})
@@ -154,6 +169,8 @@ def extract_events(ctx: Context) -> list[Event]:
         if _denied(verb, noun) or action == "attack" and _natural_subject(verb):
             continue
         actors, targets = _arguments(ctx, action, verb, noun)
+        if action == "sink" and not _vessel(verb):
+            continue  # "shares sank 12%", "sank a free kick": no ship
         if action == "dismiss" and verb.lower_.startswith("fir") \
                 and not any(_is_agent(ctx, t, PERSONS) for t in targets):
             continue  # "fired tear gas", "fired at protesters": no dismissal
@@ -244,8 +261,8 @@ def _arguments(ctx: Context, action: str, verb, noun) -> tuple[list[str], list[s
         if actor_tok is not None and actor_tok.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
             actor_tok = verb.head  # "Erdogan, who met Putin in Sochi": Erdogan met him
         target_tok = None
-        if action in UNACCUSATIVE and subj is not None and _child(verb, ("dobj",)) is None:
-            actor_tok, target_tok = None, subj  # "the ferry sank": what sank is no actor
+        if action in UNACCUSATIVE and _child(verb, ("dobj",)) is None:
+            actor_tok, target_tok = None, actor_tok  # "the ferry (, which) sank": what sank is no actor
     targets: list[str] = []
     if action not in NO_TARGET:
         for head in ([noun] if noun is not None else []) + [verb]:

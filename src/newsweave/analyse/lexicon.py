@@ -47,9 +47,12 @@ privatization revenue textile telecommunication telecommunications women youth s
 employment immigration veterans homeland treasury digital state parliamentary kashmir narcotics control
 poverty alleviation safety coordination minority minorities relations exchequer trade commerce
 aviation ports shipping inter provincial federal education training research special initiatives
-states frontier regions capital administration disaster management commonwealth european union services
+states frontier regions capital administration disaster management commonwealth european union
 and & of the for
 """.split())
+# Portfolio words that never stand alone for a name: "Secretary of Health and Human Services, Louis
+# Sullivan" (not "the General Services Administration", which stays an organisation).
+PORTFOLIO_ONLY_AFTER_TITLE = frozenset({"services"})
 # Words that end an organisation's name: a title before them is no person's ("President's Office").
 ORG_WORDS = frozenset("""
 office secretariat ministry department council committee commission agency authority bank fund party

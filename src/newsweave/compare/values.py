@@ -234,6 +234,12 @@ def _stated_range(text: str, m: re.Match, v: float) -> tuple[float, float]:
     return v - half, v + half
 
 
+def number_ranges(text: str) -> dict[tuple[str, str], list[tuple[float, float]]]:
+    """Per (kind, unit) key, the ranges of the counts ``text`` states that may be compared (no
+    forecast, name, date or phone number): what a value check compares."""
+    return _numbers(text)[2]
+
+
 def numbers(text: str) -> tuple[dict, dict]:
     """Numbers keyed by (kind, unit stem): "five people" -> ("n", "peopl"), "3%" -> ("pct", "")."""
     return _numbers(text)[:2]
@@ -312,14 +318,24 @@ def _numbers(text: str, named: set[str] = frozenset()) -> tuple[dict, dict, dict
 MONTH_AFTER = re.compile(r"\s*(?:" + "|".join(m.capitalize() for m in MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct"
                          r"|Nov|Dec)\b")
 NAMED_BEFORE = re.compile(r"\b[A-Za-z]*[A-Z][A-Za-z]*-$")  # "COVID-19", "Covid-19", "F-16" (not "minus-20")
-YEAR_BEFORE = re.compile(r"\b(?:19|20)\d\d[-–/]$")  # the end of a span of years: "the 2012-13 Jeep", "2019/20"
+YEAR_BEFORE = re.compile(r"\b((?:19|20)\d\d)[-–/]$")
+
+
+def _ends_year_span(text: str, start: int, raw: str) -> bool:
+    """The end of a span of years ("the 2012-13 Jeep", "2019/20", "2012-2013"), not of a range of
+    counts ("2000-3000 protesters")."""
+    m = YEAR_BEFORE.search(text, max(0, start - 6), start)
+    if m is None or not raw.isdigit():
+        return False
+    first, last = int(m[1]), int(raw)
+    return 0 < (last - first % 100) % 100 <= 10 if len(raw) == 2 else len(raw) == 4 and 0 < last - first <= 10
 
 
 def _not_a_count(text: str, m: re.Match) -> bool:
     start, end = m.start("num"), m.end("num")
     raw = m["num"]
     return bool(MONTH_AFTER.match(text, end) or NAMED_BEFORE.search(text, max(0, start - 12), start)
-                or YEAR_BEFORE.search(text, max(0, start - 6), start)
+                or _ends_year_span(text, start, raw)
                 or (start >= 2 and text[start - 1] == "/" and text[start - 2].isalnum())
                 or text[end: end + 1] == "/" or (len(raw) > 1 and raw[0] == "0" and raw[1].isdigit())
                 or re.search(r"\d $", text[max(0, start - 2): start]) or re.match(r" \d", text[end: end + 2]))
@@ -526,8 +542,11 @@ def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates
 
 
 def is_title_case(text: str) -> bool:
-    """Most longer words capitalised, as in "Miley Cyrus Performs In Underwear": the tagger then reads
-    verbs into names ("Miley Cyrus Performs" against "Miley Cyrus Missed")."""
+    """A headline (no final full stop) with most longer words capitalised, as in "Miley Cyrus Performs
+    In Underwear": the tagger then reads verbs into names ("Miley Cyrus Performs" against "Miley
+    Cyrus Missed")."""
+    if text.rstrip(" \"'”’)").endswith("."):
+        return False  # a sentence full of names ("Prime Minister Irakli Kobakhidze met …"), not a headline
     long = [w for w in re.findall(r"[^\W\d_][\w'’]*", text) if len(w) >= 4]
     return len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
 
@@ -691,8 +710,10 @@ def conflicts(a: Values, b: Values, similarity: float, named_a: frozenset | set 
         na, nb = a.names.get(kind, {}), b.names.get(kind, {})
         only_a, only_b = na.keys() - nb.keys(), nb.keys() - na.keys()
         # "Elliott" / "Elliot", "Araghchi" / "Araqchi": one name spelt two ways
-        only_a, only_b = ({x for x in only_a if not _spelled_alike([x], only_b)},
-                          {y for y in only_b if not _spelled_alike(only_a, [y])})
+        only_a, only_b = ({x for x in only_a if not _spelled_alike([x], only_b)
+                           and not _one_name_longer([na[x]], [nb[y] for y in only_b])},
+                          {y for y in only_b if not _spelled_alike(only_a, [y])
+                           and not _one_name_longer([na[x] for x in only_a], [nb[y]])})
         # alike claims that name different people; or claims alike in every other word, each
         # naming one thing of this kind, a different one ("Finance minister Pedro Alves resigned …"
         # against "… Joao Costa …": too short for the first test to see past the names)
@@ -734,6 +755,14 @@ def _partner(word: str) -> bool:
 
 
 SPELLING = 80  # rapidfuzz ratio (0-100) of two spellings of one name
+
+
+def _one_name_longer(names_a: list[str], names_b: list[str]) -> bool:
+    """Whether a name of one side and one of the other open with the same two words, one of them
+    longer: "Miley Cyrus Performs" / "Miley Cyrus Missed" (a headline's verb read into the name);
+    not "Joe Biden" / "Joe Manchin"."""
+    split_a, split_b = [n.lower().split() for n in names_a], [n.lower().split() for n in names_b]
+    return any(len(a) >= 2 and a[:2] == b[:2] and max(len(a), len(b)) >= 3 for a in split_a for b in split_b)
 
 
 def _spelled_alike(keys_a, keys_b) -> bool:
