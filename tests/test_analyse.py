@@ -348,6 +348,8 @@ def test_a_us_state_a_paper_and_spaced_initials_are_the_entities_they_name():
               "former Surgeon General David Satcher.")
     ents = {e.name: e for e in canonicalise([an])}
     assert "Post" not in ents and "Post" in ents["Washington Post"].aliases, ents
+    agency = {e.name for e in canonicalise([_one("Shares of Thomson Reuters rose 3% on Tuesday, Reuters reported.")])}
+    assert "Reuters" in agency, agency  # the agency, not its parent company
     assert "U.S. Senate" in ents, ents
     assert ents["Steven K. Galson"].roles == ["Rear Admiral"] and "Surgeon" not in ents and "Rear Admiral" not in ents
     assert ents["David Satcher"].roles == ["Former Surgeon General"], ents["David Satcher"]

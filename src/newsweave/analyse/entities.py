@@ -333,6 +333,11 @@ def _people_by_surname(doc, kept: list[Found]) -> list[Found]:
     return out
 
 
+# News agencies a report cites by one word, which is also the end of another company's name ("Shares
+# of Thomson Reuters rose, Reuters reported": the agency, not its parent).
+AGENCIES = frozenset("Reuters Bloomberg AP AFP Xinhua Interfax TASS Yonhap Kyodo ANSA EFE dpa Anadolu Bernama".split())
+
+
 def _organisations_by_last_word(doc, kept: list[Found], gaz: Gazetteer) -> list[Found]:
     """A one-word organisation that ends exactly one longer organisation named in the text is that
     organisation: "the Post stated" after "the Washington Post", "the Colts" after "Indianapolis Colts"."""
@@ -345,7 +350,7 @@ def _organisations_by_last_word(doc, kept: list[Found], gaz: Gazetteer) -> list[
             # (a head word, not "University of Alabama"; a name, not "Considering Lionsgate")
             full.setdefault(doc[f.end - 1].text, set()).add(f.name)
     for f in kept:
-        if f.end - f.start == 1 and f.role is None and f.type == "organisation":
+        if f.end - f.start == 1 and f.role is None and f.type == "organisation" and doc[f.start].text not in AGENCIES:
             names = full.get(doc[f.start].text, ())
             if len(names) == 1:
                 f.type, f.name = "organisation", next(iter(names))
