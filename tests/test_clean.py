@@ -53,9 +53,11 @@ def test_odd_whitespace_is_collapsed_with_offsets_kept():
 
 def test_furniture_patterns():
     for line in ["Read More: Kazakhstan Seeks Science Cooperation", "ALSO READ: x", "Subscribe to our newsletter",
-                 "Follow us on Twitter", "© 2024 Example News", "Click here to read more"]:
+                 "Follow us on Twitter", "© 2024 Example News", "Click here to read more", "Click to enlarge photo",
+                 "Tap to play video"]:
         assert is_furniture(line), line
-    for line in ["President Tokayev will also meet President Zardari.", "Readers were shocked."]:
+    for line in ["President Tokayev will also meet President Zardari.", "Readers were shocked.",
+                 "Clicking to enlarge the map showed the flooded districts."]:
         assert not is_furniture(line), line
 
 

@@ -18,6 +18,7 @@ FURNITURE = re.compile(
     r"""^\W{0,3}(
         read\s+(more|also|next|this)\b | also\s+read\b | see\s+also\b | related(\s+(stories|articles|news))?\s*: |
         recommended\s*: | more\s+from\b | (click|tap)\s+here\b | (share|tweet)\s+(this|on)\b |
+        (click|tap)\s+to\s+(enlarge|expand|zoom|view|play|watch)\b |
         follow\s+us\b | like\s+us\s+on\b | sign\s+up\b | subscribe\b | newsletter\b | advertisement\s*$ | sponsored\s*$ |
         (all\s+)?rights\s+reserved | copyright\s+© | ©\s*\d{4} | download\s+(our|the)\s+app |
         join\s+our\s+(whatsapp|telegram) | watch\s*: | listen\s*: | photo\s*: | image\s*: | photograph\s*: |
