@@ -336,6 +336,11 @@ def test_a_us_state_a_paper_and_spaced_initials_are_the_entities_they_name():
     ents = {(e.type, e.name) for e in canonicalise([_one(
         "Georgia Gov. Brian Kemp said on Tuesday that Georgia will not expand Medicaid.")])}
     assert ("place", "Georgia (U.S. state)") in ents and ("country", "Georgia") not in ents, ents
+    # the dateline cleaning takes off the text still says which Georgia a report means
+    for dateline, kind in (("ATLANTA (AP) —", "place"), ("TBILISI (Reuters) —", "country")):
+        an = _one(f"{dateline} Georgia will begin early voting on Tuesday, election officials said.")
+        assert not an.article.clean_text.startswith(dateline.split()[0])
+        assert [m.type for m in an.mentions if m.text == "Georgia"] == [kind], an.mentions
     # an organisation of title and portfolio words is still one (after "Secretary of Health and Human
     # Services" took "Services" into the title)
     ents = {(e.type, e.name) for e in canonicalise([_one("The General Services Administration awarded the contract.")])}

@@ -105,7 +105,7 @@ def analyse_doc(article: Article, doc) -> Analysis:
         result.sentences.append(Sentence(article.id, i, start, end, article.text[start:end]))
     sent_starts = [s.start for s in result.sentences]
     token_mention: dict[int, Mention] = {}
-    for f in find_mentions(doc):
+    for f in find_mentions(doc, (article.dateline or {}).get("place")):
         span = doc[f.start:f.end]
         mention = _mention(article, span.start_char, span.end_char, f.type, sent_starts)
         mention.canonical, mention.role = f.name, f.role

@@ -40,12 +40,14 @@ class Found:
     priority: int = 2
 
 
-def find_mentions(doc) -> list[Found]:
-    """Typed, non-overlapping mentions of ``doc`` (dates excluded: see dates.py), in text order."""
+def find_mentions(doc, dateline: str | None = None) -> list[Found]:
+    """Typed, non-overlapping mentions of ``doc`` (dates excluded: see dates.py), in text order.
+    ``dateline``: the place of the dateline cleaning took off the text ("ATLANTA (AP) —"), which
+    says which Georgia a report means."""
     gaz = gazetteer()
     found = _patterns(doc) + _titled_persons(doc, gaz) + _model_entities(doc, gaz) + _gazetteer_hits(doc, gaz)
     kept = _people_by_surname(doc, _drop_orphan_acronyms(doc, _resolve(found)))
-    return _us_states(doc, _organisations_by_last_word(doc, kept, gaz), gaz)
+    return _us_states(doc, _organisations_by_last_word(doc, kept, gaz), gaz, dateline)
 
 
 # -- layer 5: patterns ------------------------------------------------------------------------
@@ -369,15 +371,15 @@ STATE_COUNTRY_CUES = frozenset({"tbilisi", "georgian", "georgians", "caucasus", 
                                 "ossetia", "kobakhidze", "saakashvili", "zourabichvili", "lari"})
 
 
-def _us_states(doc, kept: list[Found], gaz: Gazetteer) -> list[Found]:
+def _us_states(doc, kept: list[Found], gaz: Gazetteer, dateline: str | None = None) -> list[Found]:
     """"Georgia" is the US state, not the country, right before a state's word ("Georgia Governor",
     "Georgia Republicans"); and in a text that names nothing of the country (Tbilisi, a Georgian
     anything), every "Georgia" is when one is, or the text says "state of Georgia", "Savannah,
-    Georgia" or names one of the state's cities."""
+    Georgia" or names one of the state's cities (its dateline included)."""
     named = [f for f in kept if f.type == "country" and f.name in US_STATE_NAMES and doc[f.start].text == f.name]
     if not named:
         return kept
-    words = {t.lower_ for t in doc}
+    words = {t.lower_ for t in doc} | set((dateline or "").lower().split())
     country_named = bool(words & STATE_COUNTRY_CUES)
     # "Georgia Governor Brian Kemp" is the state even beside the Georgian government in Tbilisi
     strong = [f for f in named if f.end < len(doc) and doc[f.end].lower_ in US_STATE_NEXT]
