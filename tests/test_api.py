@@ -532,6 +532,10 @@ def test_serve_get_prints_the_body(built, cli_env):
     missing = subprocess.run([NEWSWEAVE, "serve", "--db", built[0], "--get", "/api/stories/nope"],
                              capture_output=True, text=True, env=cli_env, timeout=120)
     assert missing.returncode == 1 and json.loads(missing.stdout)["status"] == 404
+    # a path as the story page links it, %-escaped, is answered as a server would
+    escaped = subprocess.run([NEWSWEAVE, "serve", "--db", built[0], "--get", "/api/entities/person%3Ashehbaz-sharif"],
+                             capture_output=True, text=True, env=cli_env, timeout=120)
+    assert escaped.returncode == 0 and json.loads(escaped.stdout)["id"] == "person:shehbaz-sharif", escaped.stdout[:300]
 
 
 def test_serve_private_needs_a_token(built, cli_env):

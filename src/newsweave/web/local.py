@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 
 async def _call(app, method: str, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
     parts = urlsplit(path)
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-        "scheme": "http", "path": parts.path or "/", "raw_path": (parts.path or "/").encode(),
+        # "path" decoded, as a server gives it ("/entities/city%3Adubai" is "/entities/city:dubai")
+        "scheme": "http", "path": unquote(parts.path) or "/", "raw_path": (parts.path or "/").encode(),
         "query_string": parts.query.encode(), "root_path": "",
         "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()] + [(b"host", b"localhost")],
         "client": ("127.0.0.1", 0), "server": ("localhost", 80),
