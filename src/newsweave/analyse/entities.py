@@ -310,10 +310,6 @@ def _drop_orphan_acronyms(doc, kept: list[Found]) -> list[Found]:
     return out
 
 
-NAME_PARTICLES = frozenset({"von", "van", "der", "den", "de", "da", "del", "della", "di", "du", "dos", "la", "le",
-                            "al", "bin", "ibn", "ben", "ter", "zu"})
-
-
 def _people_by_surname(doc, kept: list[Found]) -> list[Found]:
     """Persons the model cut or mistyped, mended from the document's own full names: a person ending in
     a name particle runs into the mention right after it ("Ursula von der" + "Leyen" is one name); a
@@ -323,7 +319,7 @@ def _people_by_surname(doc, kept: list[Found]) -> list[Found]:
     for f in kept:
         prev = out[-1] if out else None
         if prev is not None and prev.type == "person" and prev.end == f.start \
-                and doc[prev.end - 1].lower_ in NAME_PARTICLES and doc[f.start].text[:1].isupper():
+                and doc[prev.end - 1].lower_ in lx.CUT_NAME_PARTICLES and doc[f.start].text[:1].isupper():
             out[-1] = Found(prev.start, f.end, "person", _text(doc[prev.start:f.end]), prev.role, prev.priority)
             continue
         out.append(f)
@@ -355,7 +351,7 @@ def _organisations_by_last_word(doc, kept: list[Found], gaz: Gazetteer) -> list[
         if f.end - f.start == 1 and f.role is None and f.type == "organisation" and doc[f.start].text not in AGENCIES:
             names = full.get(doc[f.start].text, ())
             if len(names) == 1:
-                f.type, f.name = "organisation", next(iter(names))
+                f.name = next(iter(names))
     return kept
 
 

@@ -107,6 +107,8 @@ def _vessel(verb) -> bool:
         heads.append(verb.head)
         heads += [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
     return any(t.lower_ in VESSELS or t.lower_.rstrip(".") in SHIP_PREFIXES for h in heads for t in h.subtree)
+
+
 ENTITY_TYPES = frozenset({"person", "country", "city", "place", "organisation", "group", "event", "law",
                           "award"})
 AGENTS = frozenset({"person", "country", "city", "organisation", "group"})

@@ -62,6 +62,9 @@ foundation chamber house forum summit conference administration government cabin
 """.split())
 # Name particles that may sit inside a person's name in lower case: "Osama bin Laden".
 NAME_PARTICLES = frozenset("bin bint ibn al el de da del della di van von der den du la le ul ud ur e i".split())
+# Particles a person's name the model cut short may end in, so that it runs into the next mention
+# ("Ursula von der" + "Leyen"): European and Arabic ones, not the one-letter "e"/"i" of the list above.
+CUT_NAME_PARTICLES = frozenset("von van der den de da del della di du dos la le al bin ibn ben ter zu".split())
 # Capitalised document nouns the model takes for places or organisations.
 JUNK = frozenset("""
 memorandum memorandums memoranda mou mous letter letters agreement agreements minutes statement

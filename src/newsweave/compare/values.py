@@ -234,12 +234,6 @@ def _stated_range(text: str, m: re.Match, v: float) -> tuple[float, float]:
     return v - half, v + half
 
 
-def number_ranges(text: str) -> dict[tuple[str, str], list[tuple[float, float]]]:
-    """Per (kind, unit) key, the ranges of the counts ``text`` states that may be compared (no
-    forecast, name, date or phone number): what a value check compares."""
-    return _numbers(text)[2]
-
-
 def numbers(text: str) -> tuple[dict, dict]:
     """Numbers keyed by (kind, unit stem): "five people" -> ("n", "peopl"), "3%" -> ("pct", "")."""
     return _numbers(text)[:2]
