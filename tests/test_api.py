@@ -654,6 +654,55 @@ def test_posting_a_json_list(live):
     assert r.json()["warnings"] == []
 
 
+def conforms(value, schema: dict, where: str = "$") -> list[str]:
+    """Where ``value`` breaks ``schema`` (the JSON Schema subset the API's docs use)."""
+    kinds = {"string": str, "integer": int, "boolean": bool, "object": dict, "array": list, "null": type(None)}
+    bad = []
+    types = schema.get("type")
+    if types is not None:
+        types = [types] if isinstance(types, str) else types
+        if not any(isinstance(value, kinds[t]) and not (t == "integer" and isinstance(value, bool)) for t in types):
+            return [f"{where}: {type(value).__name__}, not {types}"]
+    if "enum" in schema and value not in schema["enum"]:
+        bad.append(f"{where}: {value!r} not in {schema['enum']}")
+    if isinstance(value, dict):
+        bad += [f"{where}.{k}: missing" for k in schema.get("required", []) if k not in value]
+        for k, sub in schema.get("properties", {}).items():
+            if k in value:
+                bad += conforms(value[k], sub, f"{where}.{k}")
+    if isinstance(value, list) and "items" in schema:
+        for i, item in enumerate(value):
+            bad += conforms(item, schema["items"], f"{where}[{i}]")
+    return bad
+
+
+def test_every_answer_has_the_shape_openapi_documents(live):
+    c, store = live
+    if not store.story_count():  # (the posting tests above ran the pipeline; alone, this test does)
+        assert c.post("/api/articles", json=[seed_record(0), seed_record(1)], headers=AUTH).status_code == 201
+    doc = c.get("/openapi.json").json()["paths"]
+
+    def schema(path: str, method: str = "get", status: str = "200") -> dict:
+        return doc[path][method]["responses"][status]["content"]["application/json"]["schema"]
+
+    page = c.get("/api/stories", params={"limit": 1}).json()
+    assert not conforms(page, schema("/api/stories")), conforms(page, schema("/api/stories"))
+    assert page["matching"] >= 1 and set(schema("/api/stories")["properties"]) == set(page)
+    story = c.get(page["stories"][0]["api"] if "api" in page["stories"][0] else f"/api/stories/{page['stories'][0]['id']}").json()
+    assert story["facts"] and story["summary"] and not conforms(story, schema("/api/stories/{story_id}"))
+    article = c.get(f"/api/articles/{story['articles'][0]['id']}").json()
+    assert not conforms(article, schema("/api/articles/{article_id}"))
+    entity = c.get(f"/api/entities/{story['entities'][0]['id']}").json()
+    assert entity["stories"] and not conforms(entity, schema("/api/entities/{entity_id}"))
+    health = c.get("/api/health", headers=AUTH).json()
+    assert "articles" in health and not conforms(health, schema("/api/health"))
+    posted = c.post("/api/articles", json=seed_record(0), headers=AUTH).json()  # already stored: a 200
+    assert not conforms(posted, schema("/api/articles", "post"))
+    # and the check can fail: a story row without its counts is not a story row
+    broken = {**page, "stories": [{k: v for k, v in page["stories"][0].items() if k != "counts"}]}
+    assert conforms(broken, schema("/api/stories")) == ["$.stories[0].counts: missing"]
+
+
 def test_an_unreadable_published_date_is_stored_undated_and_said_in_the_reply(live):
     c, store = live
     record = {"id": "late-date", "published": "2023-13-45", "text": "A cargo ship ran aground in the Suez "

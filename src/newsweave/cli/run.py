@@ -147,9 +147,10 @@ def stories(db, fmt, limit, offset, query, outlet, entity, since, until, sort):
     rows = store.list_stories(query=query, outlet=outlet, entity=entity, since=since, until=until, sort=sort,
                               limit=limit, offset=offset)
     if fmt == "json":
-        # total: the stories these filters match, so that a script can page through them
+        # matching: the stories these filters match, so that a script can page through them (the
+        # API's name; "total" is the same number, the name older scripts read)
         matching = store.count_stories(query=query, outlet=outlet, entity=entity, since=since, until=until)
-        echo_json({"stories": rows, "total": matching, "limit": limit, "offset": offset,
+        echo_json({"stories": rows, "matching": matching, "total": matching, "limit": limit, "offset": offset,
                    "has_more": offset + len(rows) < matching, "total_stories": store.story_count()})
     else:
         click.echo(render.story_list_text(rows, markdown=fmt == "markdown"))

@@ -505,14 +505,20 @@ def _joined_tallies(shown: list[str], text: str) -> list[str]:
     return out
 
 
+SPACED_DECIMAL = re.compile(r"(?<=\d)\. (?=\d)")
+
+
 def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates: list[tuple] = ()) -> Values:
     """Values of a claim. ``mentions`` are (start, end, type, text) relative to ``text``;
     ``resolved_dates`` (ISO value, text, start relative to ``text``) the analyse stage's dates."""
     v = Values()
     named = {w for s_, e_, typ, mtext in mentions if typ.lower() in PLACE_TYPES or typ.lower() in NAME_TYPES
              for w in words(text[s_:e_]) + words(mtext)}
-    v.numbers, v.number_text, v.number_ranges, v.number_context, v.number_items = _numbers(text, named)
-    v.number_text = {key: _joined_tallies(shown, text) for key, shown in v.number_text.items()}
+    # (a spaced decimal, "a magnitude 5. 9 quake" as tokenised corpora write it, is one number: no
+    # sentence ends inside a claim)
+    digits = SPACED_DECIMAL.sub(".", text)
+    v.numbers, v.number_text, v.number_ranges, v.number_context, v.number_items = _numbers(digits, named)
+    v.number_text = {key: _joined_tallies(shown, digits) for key, shown in v.number_text.items()}
     v.dates, v.date_text, v.event_dates, v.event_date_text = _dates(text, resolved_dates)
     toks = words(text)
     neg_toks = words(CONTRASTIVE_NOT.sub(",", text)) if CONTRASTIVE_NOT.search(text) else toks

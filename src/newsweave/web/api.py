@@ -14,6 +14,7 @@ from ..store import MAX_OFFSET
 from ..store import time_bound as store_time_bound
 from ..store.sqlite import CONTROL
 from .ingest import parse_body
+from . import schemas
 from .security import Problem, presented_token, require_read, require_write, token_matches
 
 ERROR_SCHEMA = {"application/json": {"schema": {
@@ -75,7 +76,8 @@ def _page_url(request: Request, offset: int) -> str:
     return f"{request.url.path}?{request.url.include_query_params(offset=offset).query}"
 
 
-@router.get("/health", summary="Liveness (and, to those who may read, version and database counts)")
+@router.get("/health", summary="Liveness (and, to those who may read, version and database counts)",
+            responses=schemas.ok(schemas.HEALTH, "Up; the counts only to those who may read"))
 async def health(request: Request) -> dict[str, Any]:
     """Always answered (monitors need no token); a private server tells a request without its token
     only that it is up: not its version, whether it takes writes, nor how much it holds."""
@@ -89,7 +91,8 @@ async def health(request: Request) -> dict[str, Any]:
     return out
 
 
-@router.get("/stories", dependencies=Read, summary="List stories")
+@router.get("/stories", dependencies=Read, summary="List stories",
+            responses=schemas.ok(schemas.STORY_LIST, "One page of stories, most recently updated (or most sourced) first"))
 async def list_stories(
     request: Request,
     q: Annotated[str | None, Query(max_length=500, description="Words that must all appear in the title, headlines or actors")] = None,
@@ -103,13 +106,14 @@ async def list_stories(
 ) -> dict[str, Any]:
     page = story_query(request, q, outlet, entity, since, until, sort, limit, offset)
     page["next"] = _page_url(request, offset + limit) if page["has_more"] else None
-    page["previous"] = _page_url(request, max(0, offset - limit)) if offset > 0 else None
+    # past the end, "previous" is the last page that has stories (not offset - limit, still past it)
+    last = max(0, (page["matching"] - 1) // limit * limit)
+    page["previous"] = _page_url(request, min(max(0, offset - limit), last)) if offset > 0 else None
     return JSONResponse(page)  # plain JSON rows: no per-field response validation needed
 
 
 @router.get("/stories/{story_id}", dependencies=Read, summary="One story: articles, facts, summary, entities, events",
-            responses={200: {"description": "The story JSON, as `newsweave story ID --format json` prints it",
-                             "content": {"application/json": {"schema": {"type": "object"}}}}})
+            responses=schemas.ok(schemas.STORY, "The story JSON, as `newsweave story ID --format json` prints it"))
 async def get_story(request: Request, story_id: str) -> Response:
     # The stored JSON is the response: a large story costs no decoding and re-encoding per request.
     raw = store_of(request).get_story_json(story_id)
@@ -118,7 +122,8 @@ async def get_story(request: Request, story_id: str) -> Response:
     return Response(raw, media_type="application/json")
 
 
-@router.get("/articles/{article_id:path}", dependencies=Read, summary="One article, with its text")
+@router.get("/articles/{article_id:path}", dependencies=Read, summary="One article, with its text",
+            responses=schemas.ok(schemas.ARTICLE, "The article as stored"))
 async def get_article(request: Request, article_id: str) -> dict[str, Any]:
     row = store_of(request).get_article(article_id)
     if row is None:
@@ -137,7 +142,8 @@ def article_json(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@router.get("/entities/{entity_id:path}", dependencies=Read, summary="One entity, with its stories")
+@router.get("/entities/{entity_id:path}", dependencies=Read, summary="One entity, with its stories",
+            responses=schemas.ok(schemas.ENTITY, "The entity and the stories that mention it"))
 async def get_entity(request: Request, entity_id: str) -> dict[str, Any]:
     entity = store_of(request).get_entity(entity_id)
     if entity is None:
@@ -146,7 +152,9 @@ async def get_entity(request: Request, entity_id: str) -> dict[str, Any]:
 
 
 @router.post("/articles", dependencies=[Depends(require_write)], status_code=201,
-             responses={413: {"description": "Body, article or batch over the limits", "content": ERROR_SCHEMA}},
+             responses={413: {"description": "Body, article or batch over the limits", "content": ERROR_SCHEMA},
+                        201: {"description": "Articles added", "content": {"application/json": {"schema": schemas.INGEST_REPORT}}},
+                        **schemas.ok(schemas.INGEST_REPORT, "Nothing new added (all already stored, or all refused)")},
              summary="Add articles: one JSON article object, a JSON array of them, or JSONL",
              openapi_extra={"requestBody": {"required": True, "content": {
                  "application/json": {"schema": {"oneOf": [ARTICLE_SCHEMA,
