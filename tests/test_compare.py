@@ -686,7 +686,7 @@ def test_embedding_features_see_a_paraphrase_that_shares_no_word():
     quake = next(c.id for c in claims if "earthquake" in c.text)
     vote = next(c.id for c in claims if "ballots" in c.text)
     tremor = next(c.id for c in claims if "tremor" in c.text)
-    w = {**align.weights(), "coef": {"cos": 1.0}}
+    w = {**align.weights(), "coef": {"cos": 1.0}, "restate": None}
     pairs, rows, _ = align.pair_features(claims, w, every_pair=True)
     col = align.FEATURES.index("emb_cos")
     assert not align.uses_embeddings(w) and not rows[:, col].any()
@@ -795,3 +795,33 @@ def test_markup_inside_text_stays_out_of_facts_but_offsets_quote_the_text_as_giv
             text = texts["ab".index(s.article)]
             assert text[s.start:s.end] == s.text
             assert not s.text.startswith(("<", "/", "div>", "p>")) and not s.text.endswith("<")
+
+
+@pytest.fixture(scope="module")
+def qeshm() -> list[Analysis]:
+    """The example data's reports of the Qeshm island earthquakes (ECB+ topic 20)."""
+    from conftest import EXAMPLES
+
+    rows = [json.loads(line) for line in (EXAMPLES / "ecbplus-sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    return _analyse(*[Article(id=r["id"], text=r["text"], title=r.get("title")) for r in rows if r["id"].startswith("20_")])
+
+
+def test_a_second_outlet_corroborates_a_statement_only_by_stating_it(qeshm):
+    """Sentences of one story that share eventful words ("damage", "quake") are one event but not one
+    statement: "the airport received minor damage" is not corroborated by "no indications of
+    serious damage" in another city. The restatements still are."""
+    facts = compare_story(qeshm)
+
+    def together(a: str, b: str) -> bool:
+        return any(any(a in s.text for s in f.sources) and any(b in s.text for s in f.sources) for f in facts)
+
+    for a, b in (("airport received minor damage", "no indications of serious damage"),
+                 ("volatile earthquake region", "knocked down power"),
+                 ("aftershocks varying from 2.8 to 3.8", "caused damage to residential buildings")):
+        assert not together(a, b), (a, b)
+    for a, b in (("2,000 tents were ready", "2,000 tents were ready in case"),
+                 ("A 5.6 magnitude earthquake hit an island", "An earthquake measuring 5.6 on the Richter scale"),
+                 ("The tremor struck an area around the town of Dargahan", "at the entrance to the Persian Gulf")):
+        assert together(a, b), (a, b)
+        fact = next(f for f in facts if any(a in s.text for s in f.sources))
+        assert fact.status == "corroborated" and len({s.article for s in fact.sources}) >= 2

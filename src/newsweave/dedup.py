@@ -227,6 +227,19 @@ MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier (wraps mod 2^64)
 _WORDS: dict[str, int] = {}
 
 
+def copies_within(articles: list[Article]) -> dict[str, str]:
+    """The copies among one story's articles (exact, syndicated with a new first paragraph, lightly
+    edited), each mapped to its original: taken in publication order (input order when undated),
+    as ingest and `cluster` take them."""
+    finder = DuplicateFinder()  # its exact-text key covers what content_hash would match
+    out: dict[str, str] = {}
+    for a in sorted(articles, key=lambda a: (a.published is None, a.published or "")):
+        original = finder.add(a)
+        if original is not None:
+            out[a.id] = original
+    return out
+
+
 def _crc32(word: str) -> int:
     return zlib.crc32(word.encode("utf-8"))
 

@@ -67,7 +67,7 @@ def _analysed(stories: dict[str, list[Article]], quiet: bool = False
 
     from ..analyse import analyse
     from ..clean import clean_batch
-    from ..dedup import DuplicateFinder
+    from ..dedup import copies_within
     from ..pipeline import superseded
 
     articles = [a for arts in stories.values() for a in arts]
@@ -80,14 +80,8 @@ def _analysed(stories: dict[str, list[Article]], quiet: bool = False
             bar.update()
     for story, arts in tqdm(stories.items(), total=len(stories), desc="stories", unit=" story", disable=off,
                             file=sys.stderr):
-        duplicate_of = {}
-        finder = DuplicateFinder()  # its exact-text key covers what content_hash would match
-        # publication order, as ingest and `cluster` take articles (input order when undated)
+        duplicate_of = copies_within(arts)
         ordered = sorted(arts, key=lambda a: (a.published is None, a.published or ""))
-        for a in ordered:
-            original = finder.add(a)
-            if original is not None:
-                duplicate_of[a.id] = original
         # a page given again from the same URL with edited text: only its latest version is compared
         old = superseded([(done[id(a)], duplicate_of.get(a.id)) for a in ordered])
         yield story, [done[id(a)] for a in arts if a.id not in old], duplicate_of

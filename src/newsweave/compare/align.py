@@ -67,9 +67,9 @@ def event_model(w: dict | None = None) -> dict:
     "the same fact"): the shipped model with its ``event_model`` overrides, or — for a weights
     file without one — the statement model cut at its event threshold."""
     w = w or weights()
-    if "event_model" in w:
-        return {**w, **w["event_model"]}
-    return {**w, "threshold": w.get("event_threshold", w["threshold"]),
+    if "event_model" in w:  # (the statement level's second model is no part of it)
+        return {**w, "restate": None, **w["event_model"]}
+    return {**w, "restate": None, "threshold": w.get("event_threshold", w["threshold"]),
             "same_article_score": w.get("event_same_article_score", 0.0)}
 
 
@@ -174,7 +174,7 @@ def _pairwise(m: csr_matrix, iu: np.ndarray, ju: np.ndarray) -> np.ndarray:
 
 def uses_embeddings(w: dict) -> bool:
     """Whether a pair model weighs any embedding feature (only then are claims embedded)."""
-    return any(w.get("coef", {}).get(f, 0.0) for f in EMBEDDING_FEATURES)
+    return any(m.get("coef", {}).get(f, 0.0) for m in (w, w.get("restate") or {}) for f in EMBEDDING_FEATURES)
 
 
 def uses_context(w: dict) -> bool:
@@ -364,8 +364,22 @@ def _lead_similarity(ix: StemIndex, position: np.ndarray) -> np.ndarray:
 def pair_probability(rows: np.ndarray, w: dict | None = None) -> np.ndarray:
     """Logistic pair scores for feature rows."""
     w = w or weights()
-    coef = np.array([w["coef"].get(name, 0.0) for name in FEATURES])
-    return 1 / (1 + np.exp(-(rows @ coef + w["intercept"])))
+    return 1 / (1 + np.exp(-pair_logit(rows, w)))
+
+
+def pair_logit(rows: np.ndarray, w: dict) -> np.ndarray:
+    """The pair model's log-odds, row by row (not one BLAS call, whose result depends on the batch).
+
+    With ``restate`` (the statement level): a second logistic model over the first's log-odds
+    and the same features, fitted on claim pairs read by hand as stating, or not, the same thing.
+    The first model learned ECB+'s event coreference, where two sentences that share an eventful
+    word ("damage", "quake") mostly speak of one event: true of events, too loose for statements
+    ("The airport received minor damage" is not "no indications of serious damage")."""
+    z = (rows * np.array([w["coef"].get(name, 0.0) for name in FEATURES])).sum(axis=1) + w["intercept"]
+    r = w.get("restate")
+    if r:
+        z = r["stage1"] * z + (rows * np.array([r["coef"].get(name, 0.0) for name in FEATURES])).sum(axis=1) + r["intercept"]
+    return z
 
 
 def score_matrix(claims: list[Claim], w: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -488,7 +502,6 @@ class SparseScores:
         self.pm = PairModel(claims, w, uses_embeddings(w))
         self.every_pair = bool(w.get("every_pair"))
         self.same_article_score = w.get("same_article_score", SAME_ARTICLE_SCORE)
-        self.coef = np.array([w["coef"].get(name, 0.0) for name in FEATURES])
         # every dot product a pair needs from one stacked matrix: one row lookup per pair, and a
         # product with an indicator matrix sums each part of the rows (in the same order as _pairwise)
         mats = self.pm.dot_matrices()
@@ -521,8 +534,7 @@ class SparseScores:
                 rows = self.pm.features(ci, cj, c[cand], shared[cand], {k: v[cand] for k, v in dots.items()})
                 self.pairs_scored += len(ci)
                 self.largest_chunk = max(self.largest_chunk, len(ci))
-                # row by row (not one BLAS call, whose result depends on the batch)
-                s[cand] = 1 / (1 + np.exp(-((rows * self.coef).sum(axis=1) + self.w["intercept"])))
+                s[cand] = 1 / (1 + np.exp(-pair_logit(rows, self.w)))
             s[same] = np.where(c[same] >= SAME_ARTICLE_COS, c[same], self.same_article_score)
             s[i == j] = 1.0
         return score, cos

@@ -506,6 +506,14 @@ def _joined_tallies(shown: list[str], text: str) -> list[str]:
 
 
 SPACED_DECIMAL = re.compile(r"(?<=\d)\. (?=\d)")
+SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:, \d{3})+(?![\d.,]\d|\d)")
+
+
+def _join_thousands(m: re.Match) -> str:
+    # not a date's day and a count ("May 5, 200 people")
+    if MONTH_BEFORE.search(m.string, max(0, m.start() - 12), m.start()):
+        return m[0]
+    return m[0].replace(", ", ",")
 
 
 def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates: list[tuple] = ()) -> Values:
@@ -514,9 +522,9 @@ def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates
     v = Values()
     named = {w for s_, e_, typ, mtext in mentions if typ.lower() in PLACE_TYPES or typ.lower() in NAME_TYPES
              for w in words(text[s_:e_]) + words(mtext)}
-    # (a spaced decimal, "a magnitude 5. 9 quake" as tokenised corpora write it, is one number: no
-    # sentence ends inside a claim)
-    digits = SPACED_DECIMAL.sub(".", text)
+    # (a spaced decimal or thousands, "a magnitude 5. 9 quake" and "26, 000 people" as tokenised
+    # corpora write them, are one number: no sentence ends inside a claim)
+    digits = SPACED_THOUSANDS.sub(_join_thousands, SPACED_DECIMAL.sub(".", text))
     v.numbers, v.number_text, v.number_ranges, v.number_context, v.number_items = _numbers(digits, named)
     v.number_text = {key: _joined_tallies(shown, digits) for key, shown in v.number_text.items()}
     v.dates, v.date_text, v.event_dates, v.event_date_text = _dates(text, resolved_dates)
