@@ -63,9 +63,7 @@ def together(pairs: list[dict], w: dict, corpus: str, cache: str | None) -> coll
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import cluster_bench as cb
 
-    from newsweave.compare import contained_support
-    from newsweave.compare.align import cluster_scores
-    from newsweave.compare.claims import build_claims
+    from newsweave.compare import facts_with_claims
 
     path = NEUS_VAL if corpus == "neus-val" else cb.ECB
     rows = cb.rows_of(path)
@@ -79,12 +77,10 @@ def together(pairs: list[dict], w: dict, corpus: str, cache: str | None) -> coll
             want.setdefault(p["story"], []).append(p)
     out: collections.Counter = collections.Counter()
     for st, ps in want.items():
-        claims = build_claims(by[st])
-        groups, _, _ = cluster_scores(claims, w)
         fact_of: dict[str, set[int]] = collections.defaultdict(set)
-        for k, (g, extra) in enumerate(zip(groups, contained_support(groups, claims))):
-            for i in g + extra:
-                fact_of[claims[i].text].add(k)
+        for k, (fact, _) in enumerate(facts_with_claims(by[st], w=w)):  # (what `compare` writes)
+            for s in fact.sources:
+                fact_of[s.text].add(k)
         for p in ps:
             out[p["stratum"], p["label"], "n"] += 1
             out[p["stratum"], p["label"], "together"] += bool(fact_of[p["a"]] & fact_of[p["b"]])

@@ -15,7 +15,7 @@ import numpy as np
 from ..clean import plain_text
 from ..model import Analysis, Fact, SourceSpan
 from . import values as V
-from .align import cluster_scores, weights
+from .align import FEATURES, PairModel, cluster_scores, pair_logit, uses_embeddings, weights
 from .align import event_model as align_event_model
 from .claims import Claim, build_claims, split_clauses
 
@@ -90,9 +90,10 @@ def _merge_values(into: list[dict], more: list[dict]) -> list[dict]:
 
 
 def facts_with_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | None = None,
-                      story_id: str | None = None, level: str = "statement") -> list[tuple[Fact, list[Claim]]]:
-    """Facts paired with the claims they were built from."""
-    w = weights()
+                      story_id: str | None = None, level: str = "statement",
+                      w: dict | None = None) -> list[tuple[Fact, list[Claim]]]:
+    """Facts paired with the claims they were built from (``w``: a pair model other than the shipped one)."""
+    w = w or weights()
     if level == "event":
         w = align_event_model(w)
     elif level != "statement":
@@ -100,12 +101,17 @@ def facts_with_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | N
     claims = build_claims(analyses, duplicate_of, clauses=w.get("claims", "clauses") == "clauses")
     groups, scores, cores = cluster_scores(claims, w)
     check = level == "statement"
+    scored_by = [scores] * len(groups)
+    if check and w.get("restate"):
+        groups, scored_by = _with_disagreements(claims, w, groups, scores)
+        cores = groups
     built, written = [], set()
-    for g, core, extra in zip(groups, cores, contained_support(groups, claims) if check else [[]] * len(groups)):
+    for g, core, extra, by in zip(groups, cores, contained_support(groups, claims) if check else [[]] * len(groups),
+                                  scored_by):
         if frozenset(g) in written:  # two facts that grew into the same claims by overlap: one fact
             continue
         written.add(frozenset(g))
-        fact, ranked = _fact(claims, g, scores, story_id, w["threshold"], check)
+        fact, ranked = _fact(claims, g, by, story_id, w["threshold"], check)
         if extra and fact.status == "single_source":  # stated inside another outlet's unsplit claim
             for k in extra:
                 d = claims[k]
@@ -119,6 +125,53 @@ def facts_with_claims(analyses: list[Analysis], duplicate_of: dict[str, str] | N
         _distinct_wording(built, claims)
     log.debug("story %s: %d claims, %d facts", story_id, len(claims), len(built))
     return [(fact, members) for fact, members, _, _ in built]
+
+
+def _with_disagreements(claims: list[Claim], w: dict, groups: list[list[int]], scores) -> tuple[list, list]:
+    """The statement facts, with the claims that disagree about a value put back together.
+
+    Statements are grouped by the second pair model (``restate``), which asks that a claim restate
+    another; a claim that states the same thing with another number ("shot seven times" / "shot
+    eleven times") restates it less, and would stand apart, its disagreement unseen. So values are
+    compared within the first model's looser groups as well; each such group that holds a
+    disagreement is one fact (its claims leave the facts they were in), checked and ranked by the
+    first model's scores. Returns the facts and, for each, the scores to read it by."""
+    loose_groups, loose, _ = cluster_scores(claims, {**w, "restate": None})
+    taken: set[int] = set()
+    disagreeing = []
+    model = None
+    for g in loose_groups:
+        if len({claims[i].article for i in g}) < 2:
+            continue
+        members = sorted(g, key=lambda i: (claims[i].order, claims[i].start))
+        score, cos = loose.block(members)
+        if not _disagreements(claims, members, score, cos, w["threshold"]):
+            continue
+        # only between claims that would restate each other if their values agreed: an aftershock
+        # "on Monday" and the quake "on Sunday" share the quake, not a statement
+        model = model or PairModel(claims, w, uses_embeddings(w))
+        iu, ju = np.triu_indices(len(members), k=1)
+        but_for = np.zeros_like(score)
+        but_for[iu, ju] = but_for[ju, iu] = restated_but_for_values(model, w, np.array(members)[iu], np.array(members)[ju])
+        score = np.where(but_for >= w["threshold"], score, 0.0)
+        if _disagreements(claims, members, score, cos, w["threshold"]):
+            disagreeing.append(g)
+            taken.update(g)
+    kept = [[i for i in g if i not in taken] for g in groups]
+    out = [g for g in kept if g] + disagreeing
+    return out, [scores] * sum(1 for g in kept if g) + [loose] * len(disagreeing)
+
+
+def restated_but_for_values(model: PairModel, w: dict, iu: np.ndarray, ju: np.ndarray) -> np.ndarray:
+    """The statement model's probability that claims ``iu`` restate ``ju``, were the numbers and
+    dates they both state alike (a disagreement about a value is what is looked for, not a sign
+    of another statement)."""
+    rows = model.features(iu, ju)
+    col = FEATURES.index
+    for agree, clash in (("num_agree", "num_clash"), ("date_agree", "date_clash")):
+        rows[:, col(agree)] = np.minimum(2, rows[:, col(agree)] + rows[:, col(clash)])
+        rows[:, col(clash)] = 0.0
+    return 1 / (1 + np.exp(-pair_logit(rows, w)))
 
 
 CONTAINED_MIN_STEMS = 3  # a single-source statement this long or longer may be found inside another's claim
