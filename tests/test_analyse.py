@@ -370,3 +370,12 @@ def test_a_ship_that_sank_is_the_target_and_its_sinker_the_actor():
               "Lionel Messi sank a late free kick as Inter Miami beat Orlando City.", published="2024-08-02")
     sinks = {(e.actor, e.target) for e in an.events if e.action == "sink"}
     assert sinks == {(None, "MV Sewol")}, sinks  # shares and free kicks are no ships
+
+
+def test_a_clinic_a_state_abbreviation_and_a_song_are_typed_as_what_they_are():
+    ents = {(e.type, e.name) for e in canonicalise([_one(
+        "Lindsay Lohan checked into the Betty Ford Center in Rancho Mirage, Calif., on Thursday, her "
+        "spokesman said. Later, a band played the song American Pie at the Clean Air Act rally.")])}
+    assert ("organisation", "Betty Ford Center") in ents and ("person", "Betty Ford Center") not in ents, ents
+    assert ("place", "California") in ents and not any(n == "Calif." for _, n in ents), ents
+    assert ("law", "Clean Air Act") in ents and ("law", "American Pie") not in ents, ents

@@ -233,6 +233,25 @@ def test_ingest_still_creates_the_database(tmp_path):
     assert fresh.exists() and invoke("stories", "--db", str(fresh)).exit_code == 0
 
 
+@pytest.mark.parametrize("command", ["run", "ingest"])
+def test_inputs_that_are_not_there_stop_before_a_database_is_made(tmp_path, command):
+    db = tmp_path / "never.db"
+    result = invoke(command, str(tmp_path / "nope.txt"), "--db", str(db), "-q")
+    assert result.exit_code == 2 and "nope.txt: no such file or directory" in result.output
+    assert not db.exists()
+    # one missing among readable inputs: the rest is stored, the missing one named, exit 1
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": "s0", "text": SEEDS[0].read_text(encoding="utf-8")}) + "\nnot json\n")
+    result = invoke("ingest", str(bad), str(tmp_path / "nope.txt"), "--db", str(db), "-q", "--processes", "1",
+                    "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["added"] == 1 and report["error_details"] == [
+        {"path": str(bad), "line": 2, "message": report["error_details"][0]["message"]},
+        {"path": str(tmp_path / "nope.txt"), "line": None, "message": "no such file or directory"}]
+    assert "malformed JSON" in report["error_details"][0]["message"]
+
+
 # -- an input with no article: said, as ingest says it (an error, exit 1) -------------------------
 @pytest.mark.parametrize("command", ["cluster", "compare", "summarize", "ingest"])
 @pytest.mark.parametrize("content, words", [(b"", "empty file"), (b"\n   \n\t\n", "empty file (only whitespace)")])

@@ -72,6 +72,9 @@ class Report:
         d = asdict(self)
         del d["_seen"], d["_sent"]
         d["errors"] = [str(e) for e in self.errors]
+        # the same, for scripts: the file, the line (or null) and what is wrong, apart
+        d["error_details"] = [{"path": e.path, "line": e.line, "message": e.message} if isinstance(e, InputError)
+                              else {"path": None, "line": None, "message": str(e)} for e in self.errors]
         return d
 
 

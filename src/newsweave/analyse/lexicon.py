@@ -60,6 +60,30 @@ army navy forces police university institute association federation union corpor
 organisation organization assembly parliament senate court board bureau service centre center
 foundation chamber house forum summit conference administration government cabinet embassy
 """.split())
+# Words that end an institution's name, never a person's: a "PERSON" the tagger reads in "Betty Ford
+# Center" is the clinic (stricter than ORG_WORDS, which holds surnames such as Court and House).
+INSTITUTION_HEADS = frozenset("""
+center centre clinic hospital university institute foundation museum school college academy ministry
+department council committee commission agency company corporation association federation
+""".split())
+# Words a law's name holds: the tagger's LAW without one is a title ("American Pie"), not a law.
+LAW_WORDS = frozenset("""
+act acts bill bills law laws code treaty accord accords agreement convention protocol amendment charter
+declaration constitution ordinance resolution directive regulation regulations rule rules statute article
+section decree pact
+""".split())
+# AP-style abbreviations of US states, as datelines and bylines write them ("LOS ANGELES, Calif.").
+US_STATE_ABBREVIATIONS = {
+    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California", "Colo.": "Colorado",
+    "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida", "Ga.": "Georgia (U.S. state)",
+    "Ill.": "Illinois", "Ind.": "Indiana", "Kan.": "Kansas", "Ky.": "Kentucky", "La.": "Louisiana",
+    "Md.": "Maryland", "Mass.": "Massachusetts", "Mich.": "Michigan", "Minn.": "Minnesota", "Miss.": "Mississippi",
+    "Mo.": "Missouri", "Mont.": "Montana", "Neb.": "Nebraska", "Nev.": "Nevada", "N.H.": "New Hampshire",
+    "N.J.": "New Jersey", "N.M.": "New Mexico", "N.Y.": "New York", "N.C.": "North Carolina",
+    "N.D.": "North Dakota", "Okla.": "Oklahoma", "Ore.": "Oregon", "Pa.": "Pennsylvania", "R.I.": "Rhode Island",
+    "S.C.": "South Carolina", "S.D.": "South Dakota", "Tenn.": "Tennessee", "Vt.": "Vermont", "Va.": "Virginia",
+    "Wash.": "Washington (U.S. state)", "W.Va.": "West Virginia", "Wis.": "Wisconsin", "Wyo.": "Wyoming",
+}
 # Name particles that may sit inside a person's name in lower case: "Osama bin Laden".
 NAME_PARTICLES = frozenset("bin bint ibn al el de da del della di van von der den du la le ul ud ur e i".split())
 # Particles a person's name the model cut short may end in, so that it runs into the next mention

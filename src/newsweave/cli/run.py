@@ -1,6 +1,7 @@
 """`newsweave run`, `ingest`, `stories`, `story`: the main job and reading its results."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -17,6 +18,11 @@ from .base import (DEFAULT_PROCESSES, db_option, echo_error, echo_json, format_o
 def _ingest(paths: tuple[str, ...], db: str, outlet: str | None, quiet: bool, n_process: int, batch_size: int):
     from ..pipeline import Pipeline  # imports the models' code: only when there is work
 
+    missing = [p for p in paths if p != "-" and not os.path.exists(p)]
+    if missing and len(missing) == len(paths):  # nothing to read: a mistake, said before a database is made
+        for p in missing:
+            echo_error(f"{p}: no such file or directory")
+        sys.exit(2)
     try:
         store = open_store(db)
     except NewsweaveError as e:
