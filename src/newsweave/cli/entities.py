@@ -16,14 +16,17 @@ import click
 
 from ..errors import NewsweaveError
 from ..render import plural
-from .base import db_option, echo_error, echo_json, format_option, main, require_database
+from .base import db_option, echo_error, echo_json, format_option, main, quiet_option, require_database
 
 ENTITY_FIELDS = ["id", "name", "type", "aliases", "roles", "articles"]
 EVENT_FIELDS = ["story", "actor", "action", "target", "place", "date", "sources"]
 
 
-def _analyses(paths: tuple[str, ...], published: str | None):
-    """Analyses of the articles in ``paths``; unreadable inputs are reported and skipped."""
+def _analyses(paths: tuple[str, ...], published: str | None, quiet: bool = False):
+    """Analyses of the articles in ``paths``; unreadable inputs are reported and skipped. A progress
+    bar (articles analysed) goes to stderr when it is a terminal, unless ``quiet``."""
+    from tqdm import tqdm
+
     from ..analyse import analyse
     from ..clean import clean_batch
     from ..errors import InputError
@@ -44,7 +47,13 @@ def _analyses(paths: tuple[str, ...], published: str | None):
             articles.append(item)
     if not articles:
         raise click.ClickException("no article could be read")
-    return list(analyse(clean_batch(articles)))
+    with tqdm(total=len(articles), desc="analysed", unit=" art", disable=True if quiet else None,
+              file=sys.stderr) as bar:
+        out = []
+        for an in analyse(clean_batch(articles)):
+            out.append(an)
+            bar.update()
+    return out
 
 
 def _published_needs_paths(paths: tuple[str, ...], published: str | None) -> None:
@@ -94,8 +103,12 @@ def _cell(value: Any) -> str:
 @db_option
 @format_option("text", "json", "jsonl", "csv")
 @click.option("--published", help="Publication time (ISO 8601) for articles that carry none.")
-def entities(paths: tuple[str, ...], db: str, fmt: str, published: str | None) -> None:
+@quiet_option
+def entities(paths: tuple[str, ...], db: str, fmt: str, published: str | None, quiet: bool) -> None:
     """People, places, organisations, awards … with their aliases and roles.
+
+    From files, each entity lists the articles that name it (`articles`); from the database, the
+    stories that mention it (`stories`: how many).
 
     \b
     Examples:
@@ -106,7 +119,7 @@ def entities(paths: tuple[str, ...], db: str, fmt: str, published: str | None) -
     if paths:
         from ..analyse import canonicalise
 
-        rows = [asdict(e) for e in canonicalise(_analyses(paths, published))]
+        rows = [asdict(e) for e in canonicalise(_analyses(paths, published, quiet))]
     else:
         rows = _store(db).list_entities()
     if fmt != "text":
@@ -126,7 +139,8 @@ def entities(paths: tuple[str, ...], db: str, fmt: str, published: str | None) -
 @db_option
 @format_option("text", "csv", "jsonl", "json", default="text")
 @click.option("--published", help="Publication time (ISO 8601) for articles that carry none.")
-def events(paths: tuple[str, ...], db: str, fmt: str, published: str | None) -> None:
+@quiet_option
+def events(paths: tuple[str, ...], db: str, fmt: str, published: str | None, quiet: bool) -> None:
     """Who did what to whom: actor, action, target, place, date and the sentences that say so.
 
     \b
@@ -139,7 +153,7 @@ def events(paths: tuple[str, ...], db: str, fmt: str, published: str | None) -> 
     if paths:
         from ..analyse import merge_events
 
-        rows = [{"story": None, **asdict(e)} for e in merge_events(_analyses(paths, published))]
+        rows = [{"story": None, **asdict(e)} for e in merge_events(_analyses(paths, published, quiet))]
     else:
         store = _store(db)
         for story_id in store.all_story_ids():
