@@ -157,21 +157,22 @@ def prf(pred: set, gold: set) -> dict[str, float]:
 
 def newsweave_groups(by_story: dict[str, list[Analysis]], w: dict | None = None,
                      statement: bool = False) -> list[list[tuple[str, int]]]:
-    """Every fact newsweave aligns, as its sources' (article, start); ``statement``: statement facts,
-    with the other outlets' claims that state a single-source one inside theirs, as ``compare``
-    writes them."""
-    from ..compare import contained_support
-
+    """Every fact newsweave aligns, as its sources' (article, start); ``statement``: the statement
+    facts exactly as ``compare`` writes them (copies counted as their original's source, the other
+    outlets' claims that state a single-source one inside theirs, disagreeing claims together)."""
+    from ..compare import facts_with_claims
     from ..dedup import copies_within
 
     groups = []
     for story, analyses in by_story.items():
-        # copies count as their original's source, as `compare` counts them
-        copies = copies_within([an.article for an in analyses]) if statement else None
-        claims = build_claims(analyses, copies, clauses=(w or align.weights()).get("claims", "clauses") == "clauses")
+        if statement:
+            copies = copies_within([an.article for an in analyses])
+            groups.extend([(s.article, s.start) for s in fact.sources]
+                          for fact, _ in facts_with_claims(analyses, copies, story, "statement", w))
+            continue
+        claims = build_claims(analyses, clauses=(w or align.weights()).get("claims", "clauses") == "clauses")
         facts, _, _ = align.cluster(claims, w)
-        extras = contained_support(facts, claims) if statement else [[]] * len(facts)
-        groups.extend([(claims[i].article, claims[i].start) for i in [*g, *extra]] for g, extra in zip(facts, extras))
+        groups.extend([(claims[i].article, claims[i].start) for i in g] for g in facts)
     return groups
 
 
