@@ -228,7 +228,8 @@ def test_story_filters(client, params, expected):
     ({"sort": "random"}, ["sort"]),
 ])
 def test_bad_list_parameters_are_422(client, params, words):
-    assert_error(client.get("/api/stories", params=params), 422, *words)
+    body = assert_error(client.get("/api/stories", params=params), 422, *words)
+    assert body["errors"] and all(isinstance(e, str) for e in body["errors"])  # every 422 lists its errors
 
 
 def test_control_characters_in_a_search_are_dropped_not_matched_or_echoed(client):

@@ -305,8 +305,8 @@ class Pipeline:
                 report.errors.append(item)
                 continue
             if only_furniture(item.text, item.title):  # stored, it would open a story titled "Share this article"
-                report.errors.append(InputError(item.source or item.id, "no article text: every line is page "
-                                                "furniture (share / read-more / copyright lines)"))
+                report.errors.append(InputError(item.source or item.id, "no article text: every line is blank, "
+                                                "wordless or page furniture (share / read-more / copyright lines)"))
                 continue
             report.read += 1
             report.article_ids.append(item.id)

@@ -43,8 +43,8 @@ class Problem(Exception):
 
     def body(self) -> dict[str, Any]:
         out: dict[str, Any] = {"ok": False, "error": self.message, "status": self.status}
-        if self.details:
-            out["errors"] = self.details
+        if self.details or self.status == 422:  # (every 422 lists what is wrong, one item or several)
+            out["errors"] = self.details or [self.message]
         return out
 
 
