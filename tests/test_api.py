@@ -186,6 +186,10 @@ def test_stories_newest_update_first_and_paged(client):
     assert [s["id"] for s in second["stories"]] == ["s-rehab", "s-quake"]
     assert second["has_more"] is False and second["next"] is None and second["previous"]
     assert ids(client.get("/api/stories", params={"limit": 2, "offset": 4})) == []
+    # past the end, "previous" is the last page that has stories, not another empty one
+    past = client.get("/api/stories", params={"limit": 3, "offset": 900}).json()
+    assert past["stories"] == [] and past["previous"].endswith("offset=3")
+    assert ids(client.get(past["previous"])) == ["s-quake"]
 
 
 def test_story_summaries_carry_counts_and_outlets(client):

@@ -809,8 +809,7 @@ def qeshm() -> list[Analysis]:
 def test_a_second_outlet_corroborates_a_statement_only_by_stating_it(qeshm):
     """Sentences of one story that share eventful words ("damage", "quake") are one event but not one
     statement: "the airport received minor damage" is not corroborated by "no indications of
-    serious damage" in another city. The restatements still are. (Values are still compared among
-    looser matches: the aftershock "on Monday" and the quake "on Sunday" are a false conflict.)"""
+    serious damage" in another city. The restatements still are."""
     facts = compare_story(qeshm)
 
     def together(a: str, b: str, status: str | None = None) -> bool:
@@ -818,9 +817,8 @@ def test_a_second_outlet_corroborates_a_statement_only_by_stating_it(qeshm):
                    if status in (None, f.status))
 
     for a, b in (("airport received minor damage", "no indications of serious damage"),
-                 ("volatile earthquake region", "knocked down power"),
-                 ("aftershocks varying from 2.8 to 3.8", "caused damage to residential buildings")):
-        assert not together(a, b, "corroborated"), (a, b)
+                 ("volatile earthquake region", "knocked down power")):
+        assert not together(a, b), (a, b)
     for a, b in (("2,000 tents were ready", "2,000 tents were ready in case"),
                  ("A 5.6 magnitude earthquake hit an island", "An earthquake measuring 5.6 on the Richter scale"),
                  ("The tremor struck an area around the town of Dargahan", "at the entrance to the Persian Gulf")):

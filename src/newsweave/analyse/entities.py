@@ -244,11 +244,12 @@ def _type_span(doc, span, label: str, kind: str, gaz: Gazetteer) -> Found | None
             if nxt is None or nxt.pos_ not in ("NOUN", "PROPN", "ADJ"):
                 return Found(span.start, span.end, "group", text, priority=3)
         return Found(span.start, span.end, hit.type, hit.name, priority=3)
-    if label in ("GPE", "LOC") and text in lx.US_STATE_ABBREVIATIONS:
+    if label in ("GPE", "LOC") and text in lx.US_STATE_ABBREVIATIONS and span.start >= 2 \
+            and doc[span.start - 1].text == "," and doc[span.start - 2].text[:1].isupper():
         return Found(span.start, span.end, "place", lx.US_STATE_ABBREVIATIONS[text], priority=3)
     if label == "PERSON" and len(words) >= 2 and words[-1] in lx.INSTITUTION_HEADS:
         return Found(span.start, span.end, "organisation", text, priority=3)
-    if label == "LAW" and not any(w in lx.LAW_WORDS for w in words):
+    if label == "LAW" and len(words) > 1 and not any(w in lx.LAW_WORDS for w in words):
         return None
     if label in ("GPE", "LOC") and len(span) == 1 and span.end + 1 < len(doc) \
             and doc[span.end].lower_ in ("of", "for") and doc[span.end + 1].text[:1].isupper():

@@ -67,12 +67,12 @@ center centre clinic hospital university institute foundation museum school coll
 department council committee commission agency company corporation association federation
 """.split())
 # Words a law's name holds: the tagger's LAW without one is a title ("American Pie"), not a law.
-LAW_WORDS = frozenset("""
-act acts bill bills law laws code treaty accord accords agreement convention protocol amendment charter
-declaration constitution ordinance resolution directive regulation regulations rule rules statute article
-section decree pact
-""".split())
-# AP-style abbreviations of US states, as datelines and bylines write them ("LOS ANGELES, Calif.").
+LAW_WORDS = frozenset(w + s for w in """
+act bill law code treaty treatie accord agreement convention protocol amendment charter declaration
+constitution ordinance resolution directive regulation rule statute article section decree pact v. vs.
+""".split() for s in ("", "s"))
+# AP-style abbreviations of US states, as datelines and place names write them after a comma ("LOS
+# ANGELES, Calif.", "Rancho Mirage, Calif."; not "attended Mass.").
 US_STATE_ABBREVIATIONS = {
     "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California", "Colo.": "Colorado",
     "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida", "Ga.": "Georgia (U.S. state)",

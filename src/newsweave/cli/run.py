@@ -18,7 +18,7 @@ from .base import (DEFAULT_PROCESSES, db_option, echo_error, echo_json, format_o
 def _ingest(paths: tuple[str, ...], db: str, outlet: str | None, quiet: bool, n_process: int, batch_size: int):
     from ..pipeline import Pipeline  # imports the models' code: only when there is work
 
-    missing = [p for p in paths if p != "-" and not os.path.exists(p)]
+    missing = [p for p in paths if p != "-" and not _there(p)]
     if missing and len(missing) == len(paths):  # nothing to read: a mistake, said before a database is made
         for p in missing:
             echo_error(f"{p}: no such file or directory")
@@ -36,6 +36,17 @@ def _ingest(paths: tuple[str, ...], db: str, outlet: str | None, quiet: bool, n_
     for err in report.errors:
         echo_error(str(err))
     return store, report
+
+
+def _there(path: str) -> bool:
+    """Whether ``path`` exists (one the reader may not open is there: the reader says why)."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _summary_line(report) -> str:

@@ -258,7 +258,7 @@ def salient(vec: dict[str, float], name: str) -> list[str]:
 
 def coverage(terms: list[str], other: dict[str, float]) -> float:
     """Share of ``terms`` that ``other`` contains (0 when there are none)."""
-    return len([t for t in terms if t in other]) / len(terms) if terms else 0.0
+    return sum(map(other.__contains__, terms)) / len(terms) if terms else 0.0
 
 
 def _missing_of(weighted: list[tuple[str, float]], total: float, present) -> float:

@@ -210,7 +210,8 @@ def dot(a: dict[str, float], b: dict[str, float]) -> float:
     # The key intersection runs in C; shared terms are few for most pairs. It iterates in string
     # hash order, which differs between Python processes: fsum's exactly rounded sum does not
     # depend on that order, so the same input gives the same stories in every run.
-    return math.fsum([a[t] * b[t] for t in a.keys() & b.keys()])
+    shared = a.keys() & b.keys()  # (a set iterates in the same order twice)
+    return math.fsum(map(mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
 
 
 def parse_time(value: str | None) -> float | None:

@@ -13,8 +13,9 @@ Word features miss paraphrase ("killed" / "shot dead", "quake" / "tremor"): the 
 compare claims by meaning, as cosines of static sentence embeddings (MiniLM distilled to one vector
 per token, so a claim costs a tokenisation and a mean) — claim to claim, and each claim to the
 centroid of the articles' leads and of the whole story. They are computed only when a model
-weighs them; the shipped one does not (fitted on ECB+ topics 1-20 they gained 0.02 F1 in 4-fold CV
-there but lost 0.025 on topics 21-35), so claims are embedded only by summaries. What does
+weighs them: the first statement model does not (fitted on ECB+ topics 1-20 they gained 0.02 F1 in
+4-fold CV there but lost 0.025 on topics 21-35); its second (``restate``) weighs ``emb_cos``, so
+statement claims are embedded (a tokenisation and a mean each, cached by text). What does
 see paraphrase is meaning in context: the event model weighs ``event_ctx_cos``, the cosine of
 the two sentences' event words as the contextual MiniLM reads them (``event_vectors``; ECB+
 5-fold topic CV 0.682 -> 0.707); the statement model does not, so the ingest never encodes claims.
@@ -208,14 +209,32 @@ def event_vectors(claims: list[Claim], w: dict) -> np.ndarray:
     return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
 
+_EMBED_CACHE: dict[str, np.ndarray] = {}  # claim text -> its unit vector, oldest first
+EMBED_CACHE_TEXTS = 20_000  # (~30 MB) a story is re-compared at each update, and scored twice per compare
+
+
 def embed(texts: list[str]) -> np.ndarray:
     """Unit-length static sentence embeddings of ``texts`` (float32, one row per text)."""
     from ..analyse.models import static_embedder
 
     if not texts:
         return np.zeros((0, 1), dtype=np.float32)
-    v = np.asarray(static_embedder().encode(texts, use_multiprocessing=False), dtype=np.float32)
-    return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+    todo = list(dict.fromkeys(t for t in texts if t not in _EMBED_CACHE))
+    if todo:
+        v = np.asarray(static_embedder().encode(todo, use_multiprocessing=False), dtype=np.float32)
+        for t, row in zip(todo, v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)):
+            _EMBED_CACHE[t] = row
+        while len(_EMBED_CACHE) > EMBED_CACHE_TEXTS:
+            del _EMBED_CACHE[next(iter(_EMBED_CACHE))]
+    return np.stack([_EMBED_CACHE[t] if t in _EMBED_CACHE else embed_one(t) for t in texts])
+
+
+def embed_one(text: str) -> np.ndarray:
+    """One text's vector, not cached (for a batch bigger than the cache)."""
+    from ..analyse.models import static_embedder
+
+    v = np.asarray(static_embedder().encode([text], use_multiprocessing=False), dtype=np.float32)[0]
+    return v / max(float(np.linalg.norm(v)), 1e-9)
 
 
 def _unit(x: np.ndarray) -> np.ndarray:

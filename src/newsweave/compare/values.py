@@ -505,8 +505,11 @@ def _joined_tallies(shown: list[str], text: str) -> list[str]:
     return out
 
 
-SPACED_DECIMAL = re.compile(r"(?<=\d)\. (?=\d)")
-SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:, \d{3})+(?![\d.,]\d|\d)")
+# (news style starts no sentence with a figure, so "5. 9" inside a claim is one number; a year or a
+# longer run on either side is not: "in 2005. 2006 was")
+SPACED_DECIMAL = re.compile(r"(?<![\d.,–-])(\d{1,3})\. (\d{1,2})(?![\d,])")
+# only round thousands: "26, 000" is a number, "Highways 101, 280 and 880" a list
+SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:, \d{3})*, 000(?![\d.,]\d|\d)")
 
 
 def _join_thousands(m: re.Match) -> str:
@@ -524,7 +527,7 @@ def extract(text: str, mentions: list[tuple[int, int, str, str]], resolved_dates
              for w in words(text[s_:e_]) + words(mtext)}
     # (a spaced decimal or thousands, "a magnitude 5. 9 quake" and "26, 000 people" as tokenised
     # corpora write them, are one number: no sentence ends inside a claim)
-    digits = SPACED_THOUSANDS.sub(_join_thousands, SPACED_DECIMAL.sub(".", text))
+    digits = SPACED_THOUSANDS.sub(_join_thousands, SPACED_DECIMAL.sub(r"\1.\2", text))
     v.numbers, v.number_text, v.number_ranges, v.number_context, v.number_items = _numbers(digits, named)
     v.number_text = {key: _joined_tallies(shown, digits) for key, shown in v.number_text.items()}
     v.dates, v.date_text, v.event_dates, v.event_date_text = _dates(text, resolved_dates)
