@@ -447,3 +447,16 @@ def test_eval_facts_on_gold_without_annotations_says_so(tmp_path):
         ("a", "The council approved a tram line on Monday."), ("b", "A tram line was approved by the council.")]) + "\n")
     r = invoke("eval", "facts", str(gold))
     assert r.exit_code == 1 and "no article has annotated action mentions" in r.output
+
+
+def test_eval_facts_reads_as_text_with_the_figures_of_its_json():
+    from conftest import DATA
+
+    gold = str(DATA / "compare" / "ecbplus-gold-sample.jsonl")
+    as_json = invoke("eval", "facts", gold, "--level", "statement")
+    as_text = invoke("eval", "facts", gold, "--level", "statement", "--format", "text")
+    assert as_json.exit_code == 0 and as_text.exit_code == 0, as_text.output
+    scores = json.loads(as_json.stdout)["newsweave"]
+    first = next(line for line in as_text.stdout.splitlines() if line.startswith("newsweave:"))
+    assert f"P {scores['precision']:.4f}  R {scores['recall']:.4f}  F1 {scores['f1']:.4f}" in first
+    assert any(line.startswith("tfidf_baseline:") for line in as_text.stdout.splitlines())

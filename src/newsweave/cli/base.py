@@ -98,6 +98,47 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def echo_scores(data: dict[str, Any], fmt: str) -> None:
+    """An evaluation's figures: JSON, or one readable line per scored part ("text")."""
+    if fmt == "json":
+        echo_json(data)
+        return
+    for line in _score_lines(data, ""):
+        click.echo(line)
+
+
+PRF = ("precision", "recall", "f1")
+
+
+def _score_lines(data: dict[str, Any], path: str) -> list[str]:
+    """The figures of ``data`` (nested dicts and lists of them), a line per part: its scalar values
+    on one line, P/R/F1 first."""
+    scalars = {k: v for k, v in data.items() if not isinstance(v, (dict, list))}
+    lines = []
+    if scalars:
+        if all(k in scalars for k in PRF):
+            rest = "  ".join(f"{k} {_figure(v)}" for k, v in scalars.items() if k not in PRF)
+            body = f"P {_figure(scalars['precision'])}  R {_figure(scalars['recall'])}  F1 {_figure(scalars['f1'])}" \
+                   + (f"  ({rest})" if rest else "")
+        else:
+            body = "  ".join(f"{k} {_figure(v)}" for k, v in scalars.items())
+        lines.append(f"{path}: {body}" if path else body)
+    for k, v in data.items():
+        sub = f"{path} / {k}" if path else k
+        if isinstance(v, dict):
+            lines += _score_lines(v, sub)
+        elif isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
+            for i, item in enumerate(v, 1):
+                lines += _score_lines(item, f"{sub} [{i}]")
+        elif isinstance(v, list):
+            lines.append(f"{sub}: {', '.join(str(x) for x in v)}")
+    return lines
+
+
+def _figure(value: Any) -> str:
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
 def empty_input(path: str) -> NewsweaveError:
     """The error of an input with no line but blank ones, in ingest's words ("empty file", or
     "empty file (only whitespace)"); like ingest, the command then exits 1."""

@@ -14,7 +14,8 @@ import click
 from ..errors import InputError
 from ..read.jsonl import jsonl_records
 from ..model import Analysis, Article, to_dict
-from .base import echo_error, echo_json, empty_input, given_ids, main, output_file, quiet_option, read_rows
+from .base import (echo_error, echo_scores, empty_input, format_option, given_ids, main, output_file, quiet_option,
+                   read_rows)
 
 
 @main.group("eval")
@@ -233,9 +234,10 @@ def _topics(spec: str | None) -> set[int] | None:
               help="Cross-validate instead: N folds by topic (of --topics, default all); per fold the pair "
                    "model is refitted on the other folds. Scores the event-level model unless --level "
                    "statement.")
+@format_option("json", "text", default="json")
 def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | None, tune_topics: str,
                threshold: float | None, level: str, event_level: bool, fit_path: str | None,
-               facts_path: str | None, cv_folds: int | None) -> None:
+               facts_path: str | None, cv_folds: int | None, fmt: str) -> None:
     """Fact alignment against ECB+-style gold: P/R/F1 of aligned sentence pairs.
 
     Two annotated sentences of different articles in one story state the same fact when their
@@ -268,7 +270,7 @@ def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | N
     if cv_folds:
         cv_gold = [g for g in gold if test is None or g.topic in test]
         try:
-            echo_json(F.cross_validate(cv_gold, folds=cv_folds, event=level != "statement"))
+            echo_scores(F.cross_validate(cv_gold, folds=cv_folds, event=level != "statement"), fmt)
         except ValueError as e:
             raise click.ClickException(str(e)) from e
         return
@@ -280,7 +282,7 @@ def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | N
         raise click.ClickException(f"{gold_path}: no article has annotated action mentions (\"mentions\" with "
                                    "type ACTION and a chain): there are no gold pairs to score against")
     if facts_path:
-        echo_json(_score_facts_file(facts_path, test_gold, topics))
+        echo_scores(_score_facts_file(facts_path, test_gold, topics), fmt)
         return
     overrides: dict = {}
     if fit_path:
@@ -303,7 +305,7 @@ def eval_facts(gold_path: str, topics: str | None, baseline_threshold: float | N
                         with_events=events if level == "both" else None, statement=level != "event")
     result["level"] = level
     result["topics"] = topics or "all"
-    echo_json(result)
+    echo_scores(result, fmt)
 
 
 def _score_facts_file(path: str, gold: list, topics: str | None) -> dict:
@@ -337,7 +339,8 @@ def _score_facts_file(path: str, gold: list, topics: str | None) -> dict:
 @click.option("--limit", type=click.IntRange(1, None), help="Score only the first N stories.")
 @click.option("--max-sentences", default=6, show_default=True, type=click.IntRange(1, None),
               help="At most this many sentences per summary.")
-def eval_summary(gold_path: str, limit: int | None, max_sentences: int) -> None:
+@format_option("json", "text", default="json")
+def eval_summary(gold_path: str, limit: int | None, max_sentences: int, fmt: str) -> None:
     """Summaries against editor-written references: ROUGE-1/2/L F1, beside a lead baseline.
 
     GOLD.jsonl lines are stories: story, articles [{id, text, …}], reference_summary.
@@ -354,4 +357,4 @@ def eval_summary(gold_path: str, limit: int | None, max_sentences: int) -> None:
         raise click.ClickException(str(e)) from e
     if not stories:
         raise click.ClickException(f"{gold_path}: no story with articles and a reference_summary to score")
-    echo_json(S.evaluate(stories[:limit] if limit else stories, max_sentences=max_sentences))
+    echo_scores(S.evaluate(stories[:limit] if limit else stories, max_sentences=max_sentences), fmt)
