@@ -15,7 +15,7 @@ import numpy as np
 from ..clean import plain_text
 from ..model import Analysis, Fact, SourceSpan
 from . import values as V
-from .align import FEATURES, PairModel, cluster_scores, pair_logit, uses_embeddings, weights
+from .align import FEATURES, PairModel, cluster_scores, first_stage, pair_logit, uses_embeddings, weights
 from .align import event_model as align_event_model
 from .claims import Claim, build_claims, split_clauses
 
@@ -136,7 +136,7 @@ def _with_disagreements(claims: list[Claim], w: dict, groups: list[list[int]], s
     compared within the first model's looser groups as well; each such group that holds a
     disagreement is one fact (its claims leave the facts they were in), checked and ranked by the
     first model's scores. Returns the facts and, for each, the scores to read it by."""
-    loose_groups, loose, _ = cluster_scores(claims, {**w, "restate": None})
+    loose_groups, loose = first_stage(claims, w, scores)
     taken: set[int] = set()
     disagreeing = []
     model = None

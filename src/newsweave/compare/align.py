@@ -404,11 +404,23 @@ def pair_logit(rows: np.ndarray, w: dict) -> np.ndarray:
 def score_matrix(claims: list[Claim], w: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pair scores of all claims (0 for pairs that share no word or sit in one article) and cosines."""
     w = w or weights()
-    n = len(claims)
     pairs, rows, cos = pair_features(claims, w, every_pair=bool(w.get("every_pair")))
+    return _score_array(claims, pairs, pair_probability(rows, w) if len(pairs) else None, cos, w), cos
+
+
+def score_matrices(claims: list[Claim], w: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``score_matrix`` of a model with a second stage (``restate``), and of its first stage alone,
+    from one featurisation: (score, first-stage score, cosines)."""
+    pairs, rows, cos = pair_features(claims, w, every_pair=bool(w.get("every_pair")))
+    both = [pair_probability(rows, m) if len(pairs) else None for m in (w, {**w, "restate": None})]
+    return _score_array(claims, pairs, both[0], cos, w), _score_array(claims, pairs, both[1], cos, w), cos
+
+
+def _score_array(claims: list[Claim], pairs: np.ndarray, p: np.ndarray | None, cos: np.ndarray,
+                 w: dict) -> np.ndarray:
+    n = len(claims)
     score = np.zeros((n, n))
-    if len(pairs):
-        p = pair_probability(rows, w)
+    if p is not None:
         score[pairs[:, 0], pairs[:, 1]] = p
         score[pairs[:, 1], pairs[:, 0]] = p
     same = np.array([c.order for c in claims])
@@ -418,7 +430,7 @@ def score_matrix(claims: list[Claim], w: dict | None = None) -> tuple[np.ndarray
     # a fact, which keeps facts at statement level instead of chaining every mention of an event.
     score = np.where(one_article, np.where(repeated, cos, w.get("same_article_score", SAME_ARTICLE_SCORE)), score)
     np.fill_diagonal(score, 1.0)
-    return score, cos
+    return score
 
 
 def tree(score: np.ndarray, method: str = "average") -> np.ndarray | None:
@@ -496,8 +508,9 @@ DENSE_COMPONENT_PAIRS = 20_000_000
 class DenseScores:
     """A story's pair scores and cosines as n×n arrays (stories of up to ``DENSE_MAX_CLAIMS``)."""
 
-    def __init__(self, score: np.ndarray, cos: np.ndarray):
+    def __init__(self, score: np.ndarray, cos: np.ndarray, first: DenseScores | None = None):
         self.score, self.cos = score, cos
+        self.first = first  # a two-stage model's first stage alone (``first_stage``)
 
     def block(self, members: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """Scores and cosines among ``members`` (rows and columns in their order)."""
@@ -747,10 +760,15 @@ def cluster_scores(claims: list[Claim], w: dict | None = None
     scored in chunks."""
     w = w or weights()
     if len(claims) <= DENSE_MAX_CLAIMS:
-        score, cos = score_matrix(claims, w)
+        if w.get("restate"):
+            score, first, cos = score_matrices(claims, w)
+            dense = DenseScores(score, cos, DenseScores(first, cos))
+        else:
+            score, cos = score_matrix(claims, w)
+            dense = DenseScores(score, cos)
         cores = cut(tree(score, w.get("linkage", "average")), len(claims), w["threshold"])
         groups = overlap(cores, score, claims, w["overlap"]) if w.get("overlap") else cores
-        return groups, DenseScores(score, cos), cores
+        return groups, dense, cores
     if w.get("linkage", "average") != "average":
         raise ValueError("big stories are clustered by average linkage only")
     log.info("%d claims: scoring pairs in chunks", len(claims))
@@ -758,3 +776,14 @@ def cluster_scores(claims: list[Claim], w: dict | None = None
     cores = sparse_average_clusters(scores, w["threshold"])
     groups = overlap(cores, scores, claims, w["overlap"]) if w.get("overlap") else cores
     return groups, scores, cores
+
+
+def first_stage(claims: list[Claim], w: dict, scores: DenseScores | SparseScores
+                ) -> tuple[list[list[int]], DenseScores | SparseScores]:
+    """The groups and scores of a two-stage model's first stage alone, at the same cut (taken from
+    ``scores`` when ``cluster_scores`` kept them)."""
+    first = getattr(scores, "first", None)
+    if first is None:
+        groups, first, _ = cluster_scores(claims, {**w, "restate": None})
+        return groups, first
+    return cut(tree(first.score, w.get("linkage", "average")), len(claims), w["threshold"]), first

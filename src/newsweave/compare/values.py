@@ -96,6 +96,7 @@ class Values:
     """What can be checked in one claim; every value keeps the text that stated it."""
 
     numbers: dict[tuple[str, str], set[float]] = field(default_factory=dict)  # (kind, unit) -> values
+    rest_words: set[str] | None = field(default=None, repr=False, compare=False)  # (rest_similarity's)
     number_text: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     number_ranges: dict[tuple[str, str], list[tuple[float, float]]] = field(default_factory=dict)
     number_context: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # stems of the words around
@@ -651,9 +652,11 @@ def rest_similarity(a: Values, b: Values) -> float:
     everything but the name agrees; this can. 0 when the two have fewer than REST_MIN_WORDS such
     words between them."""
     def rest(v: Values) -> set[str]:
-        named = {w for d in v.names.values() for text in d.values() for w in words(text)}
-        return {w for w in v.words if w not in STOP and len(w) > 1 and w not in named
-                and not any(ch.isdigit() for ch in w) and w not in NUMBER_WORDS}
+        if v.rest_words is None:  # (a claim is compared with many: read once)
+            named = {w for d in v.names.values() for text in d.values() for w in words(text)}
+            v.rest_words = {w for w in v.words if w not in STOP and len(w) > 1 and w not in named
+                            and not any(ch.isdigit() for ch in w) and w not in NUMBER_WORDS}
+        return v.rest_words
     ra, rb = rest(a), rest(b)
     if len(ra | rb) < REST_MIN_WORDS:
         return 0.0
