@@ -98,6 +98,22 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def analysed(articles: list, quiet: bool) -> list:
+    """The analyses of (cleaned) ``articles``, in their order, with a progress bar on stderr when it
+    is a terminal, unless ``quiet``."""
+    from tqdm import tqdm
+
+    from ..analyse import analyse
+
+    out = []
+    with tqdm(total=len(articles), desc="analysed", unit=" art", disable=True if quiet else None,
+              file=sys.stderr) as bar:
+        for an in analyse(articles):
+            out.append(an)
+            bar.update()
+    return out
+
+
 def echo_scores(data: dict[str, Any], fmt: str) -> None:
     """An evaluation's figures: JSON, or one readable line per scored part ("text")."""
     if fmt == "json":

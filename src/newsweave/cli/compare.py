@@ -14,8 +14,8 @@ import click
 from ..errors import InputError
 from ..read.jsonl import jsonl_records
 from ..model import Analysis, Article, to_dict
-from .base import (echo_error, echo_scores, empty_input, format_option, given_ids, main, output_file, quiet_option,
-                   read_rows)
+from .base import (analysed, echo_error, echo_scores, empty_input, format_option, given_ids, main, output_file,
+                   quiet_option, read_rows)
 
 
 @main.group("eval")
@@ -66,21 +66,15 @@ def _analysed(stories: dict[str, list[Article]], quiet: bool = False
     ``quiet``."""
     from tqdm import tqdm
 
-    from ..analyse import analyse
     from ..clean import clean_batch
     from ..dedup import copies_within
     from ..pipeline import superseded
 
     articles = [a for arts in stories.values() for a in arts]
     clean_batch(articles)
-    done = {}
-    off = True if quiet else None  # (None: shown on a terminal only)
-    with tqdm(total=len(articles), desc="analysed", unit=" art", disable=off, file=sys.stderr) as bar:
-        for an in analyse(articles):
-            done[id(an.article)] = an
-            bar.update()
-    for story, arts in tqdm(stories.items(), total=len(stories), desc="stories", unit=" story", disable=off,
-                            file=sys.stderr):
+    done = {id(an.article): an for an in analysed(articles, quiet)}
+    for story, arts in tqdm(stories.items(), total=len(stories), desc="stories", unit=" story",
+                            disable=True if quiet else None, file=sys.stderr):  # (None: on a terminal only)
         duplicate_of = copies_within(arts)
         ordered = sorted(arts, key=lambda a: (a.published is None, a.published or ""))
         # a page given again from the same URL with edited text: only its latest version is compared

@@ -16,7 +16,7 @@ import click
 
 from ..errors import NewsweaveError
 from ..render import plural
-from .base import db_option, echo_error, echo_json, format_option, main, quiet_option, require_database
+from .base import analysed, db_option, echo_error, echo_json, format_option, main, quiet_option, require_database
 
 ENTITY_FIELDS = ["id", "name", "type", "aliases", "roles", "articles"]
 EVENT_FIELDS = ["story", "actor", "action", "target", "place", "date", "sources"]
@@ -25,9 +25,6 @@ EVENT_FIELDS = ["story", "actor", "action", "target", "place", "date", "sources"
 def _analyses(paths: tuple[str, ...], published: str | None, quiet: bool = False):
     """Analyses of the articles in ``paths``; unreadable inputs are reported and skipped. A progress
     bar (articles analysed) goes to stderr when it is a terminal, unless ``quiet``."""
-    from tqdm import tqdm
-
-    from ..analyse import analyse
     from ..clean import clean_batch
     from ..errors import InputError
     from ..read import normalise_date, read_paths
@@ -47,13 +44,7 @@ def _analyses(paths: tuple[str, ...], published: str | None, quiet: bool = False
             articles.append(item)
     if not articles:
         raise click.ClickException("no article could be read")
-    with tqdm(total=len(articles), desc="analysed", unit=" art", disable=True if quiet else None,
-              file=sys.stderr) as bar:
-        out = []
-        for an in analyse(clean_batch(articles)):
-            out.append(an)
-            bar.update()
-    return out
+    return analysed(clean_batch(articles), quiet)
 
 
 def _published_needs_paths(paths: tuple[str, ...], published: str | None) -> None:

@@ -149,7 +149,7 @@ def _with_disagreements(claims: list[Claim], w: dict, groups: list[list[int]], s
             continue
         # only between claims that would restate each other if their values agreed: an aftershock
         # "on Monday" and the quake "on Sunday" share the quake, not a statement
-        model = model or PairModel(claims, w, uses_embeddings(w))
+        model = model or getattr(scores, "pm", None) or PairModel(claims, w, uses_embeddings(w))
         iu, ju = np.triu_indices(len(members), k=1)
         but_for = np.zeros_like(score)
         but_for[iu, ju] = but_for[ju, iu] = restated_but_for_values(model, w, np.array(members)[iu], np.array(members)[ju])

@@ -219,22 +219,16 @@ def embed(texts: list[str]) -> np.ndarray:
 
     if not texts:
         return np.zeros((0, 1), dtype=np.float32)
-    todo = list(dict.fromkeys(t for t in texts if t not in _EMBED_CACHE))
+    known = {t: _EMBED_CACHE[t] for t in texts if t in _EMBED_CACHE}  # (before this call evicts any)
+    todo = [t for t in dict.fromkeys(texts) if t not in known]
     if todo:
         v = np.asarray(static_embedder().encode(todo, use_multiprocessing=False), dtype=np.float32)
-        for t, row in zip(todo, v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)):
-            _EMBED_CACHE[t] = row
+        fresh = dict(zip(todo, v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)))
+        known.update(fresh)
+        _EMBED_CACHE.update(fresh)
         while len(_EMBED_CACHE) > EMBED_CACHE_TEXTS:
             del _EMBED_CACHE[next(iter(_EMBED_CACHE))]
-    return np.stack([_EMBED_CACHE[t] if t in _EMBED_CACHE else embed_one(t) for t in texts])
-
-
-def embed_one(text: str) -> np.ndarray:
-    """One text's vector, not cached (for a batch bigger than the cache)."""
-    from ..analyse.models import static_embedder
-
-    v = np.asarray(static_embedder().encode([text], use_multiprocessing=False), dtype=np.float32)[0]
-    return v / max(float(np.linalg.norm(v)), 1e-9)
+    return np.stack([known[t] for t in texts])
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -341,13 +335,14 @@ class PairModel:
 
 
 def pair_features(claims: list[Claim], w: dict | None = None, every_pair: bool = False,
-                  embeddings: bool | None = None, context: bool | None = None
+                  embeddings: bool | None = None, context: bool | None = None, model: PairModel | None = None
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Candidate pairs (i < j, different articles, a shared stem — or every pair of different
     articles with ``every_pair``), their feature rows, and the full TF-IDF cosine matrix (used
     for repeats within an article and conflict checks). The embedding features are computed when
     ``embeddings`` is true (default: when the model weighs them) and are 0 otherwise; the contextual
-    event-word feature likewise with ``context``. Dense (n×n):
+    event-word feature likewise with ``context``; ``model``: the claims' ``PairModel``, when already
+    made. Dense (n×n):
     for stories of up to ``DENSE_MAX_CLAIMS`` claims; ``SparseScores`` scores bigger ones."""
     w = w or weights()
     if embeddings is None:
@@ -355,7 +350,7 @@ def pair_features(claims: list[Claim], w: dict | None = None, every_pair: bool =
     n = len(claims)
     if n < 2:
         return np.zeros((0, 2), int), np.zeros((0, len(FEATURES))), np.eye(n)
-    pm = PairModel(claims, w, embeddings, context)
+    pm = model or PairModel(claims, w, embeddings, context)
     ix, order = pm.ix, pm.order
     cos = (ix.tfidf @ ix.tfidf.T).toarray()
     shared_m = (ix.binary @ ix.binary.T).tocsr()
@@ -408,12 +403,13 @@ def score_matrix(claims: list[Claim], w: dict | None = None) -> tuple[np.ndarray
     return _score_array(claims, pairs, pair_probability(rows, w) if len(pairs) else None, cos, w), cos
 
 
-def score_matrices(claims: list[Claim], w: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def score_matrices(claims: list[Claim], w: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, PairModel | None]:
     """``score_matrix`` of a model with a second stage (``restate``), and of its first stage alone,
-    from one featurisation: (score, first-stage score, cosines)."""
-    pairs, rows, cos = pair_features(claims, w, every_pair=bool(w.get("every_pair")))
+    from one featurisation: (score, first-stage score, cosines, the claims' ``PairModel``)."""
+    pm = PairModel(claims, w, uses_embeddings(w)) if len(claims) >= 2 else None
+    pairs, rows, cos = pair_features(claims, w, every_pair=bool(w.get("every_pair")), model=pm)
     both = [pair_probability(rows, m) if len(pairs) else None for m in (w, {**w, "restate": None})]
-    return _score_array(claims, pairs, both[0], cos, w), _score_array(claims, pairs, both[1], cos, w), cos
+    return _score_array(claims, pairs, both[0], cos, w), _score_array(claims, pairs, both[1], cos, w), cos, pm
 
 
 def _score_array(claims: list[Claim], pairs: np.ndarray, p: np.ndarray | None, cos: np.ndarray,
@@ -508,9 +504,11 @@ DENSE_COMPONENT_PAIRS = 20_000_000
 class DenseScores:
     """A story's pair scores and cosines as n×n arrays (stories of up to ``DENSE_MAX_CLAIMS``)."""
 
-    def __init__(self, score: np.ndarray, cos: np.ndarray, first: DenseScores | None = None):
+    def __init__(self, score: np.ndarray, cos: np.ndarray, first: DenseScores | None = None,
+                 pm: PairModel | None = None):
         self.score, self.cos = score, cos
         self.first = first  # a two-stage model's first stage alone (``first_stage``)
+        self.pm = pm  # the claims' PairModel, when kept (as ``SparseScores.pm``)
 
     def block(self, members: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """Scores and cosines among ``members`` (rows and columns in their order)."""
@@ -761,8 +759,8 @@ def cluster_scores(claims: list[Claim], w: dict | None = None
     w = w or weights()
     if len(claims) <= DENSE_MAX_CLAIMS:
         if w.get("restate"):
-            score, first, cos = score_matrices(claims, w)
-            dense = DenseScores(score, cos, DenseScores(first, cos))
+            score, first, cos, pm = score_matrices(claims, w)
+            dense = DenseScores(score, cos, DenseScores(first, cos), pm)
         else:
             score, cos = score_matrix(claims, w)
             dense = DenseScores(score, cos)
